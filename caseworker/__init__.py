@@ -1,0 +1,1 @@
+"""The staff blueprint: sign-in, queues, case page, transitions."""

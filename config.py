@@ -1,0 +1,88 @@
+"""Every setting, read from the environment, with the embedded defaults.
+
+This is the only module that reads os.environ. No DATABASE_URL means a SQLite file under
+instance/; no REDIS_URL means jobs run inline after commit, so the app runs with no servers.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET = "dev-only-not-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(env: dict, instance_path: Path) -> str:
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'frontdoor.sqlite3'}"
+    # psycopg 3 is the driver we install; accept the common spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load(overrides: dict | None = None, env: dict | None = None) -> dict:
+    """Build the settings dict: environment first, then explicit overrides (tests)."""
+    env = dict(os.environ if env is None else env)
+    overrides = dict(overrides or {})
+    instance_path = Path(env.get("FRONTDOOR_INSTANCE_PATH", BASE_DIR / "instance"))
+    environment = env.get("FRONTDOOR_ENV", "development")
+    cfg = {
+        "ENV_NAME": environment,
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
+        "RQ_QUEUE": env.get("RQ_QUEUE", "frontdoor"),
+        "WORKFLOWS_DIR": env.get("WORKFLOWS_DIR", str(BASE_DIR / "workflows" / "definitions")),
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "COUNCIL_NAME": env.get("COUNCIL_NAME", "Demo Borough Council"),
+        "SERVICE_NAME": env.get("SERVICE_NAME", "Contact the council"),
+        "COUNCIL_PHONE": env.get("COUNCIL_PHONE", "01632 960 000"),
+        "COUNCIL_EMAIL": env.get("COUNCIL_EMAIL", "contact@demo-borough.example"),
+        "WORKING_DAY_REGION": env.get("WORKING_DAY_REGION", "ENG"),
+        "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
+        "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY") or None,
+        "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        "NOTIFY_TEMPLATE_EMAIL": env.get("NOTIFY_TEMPLATE_EMAIL", ""),
+        "NOTIFY_TEMPLATE_SMS": env.get("NOTIFY_TEMPLATE_SMS", ""),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": environment == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": environment == "production",
+        "PERMANENT_SESSION_LIFETIME": int(env.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": int(env.get("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
+        "ASSETS_DIR": env.get("ASSETS_DIR", str(BASE_DIR / "frontdoor" / "static" / "build")),
+        "TESTING": False,
+    }
+    cfg.update(overrides)
+    check(cfg)
+    return cfg
+
+
+def check(cfg: dict) -> None:
+    """Refuse a production configuration that would be unsafe to run."""
+    if cfg["ENV_NAME"] == "production":
+        if cfg["SECRET_KEY"] in ("", DEFAULT_SECRET) or len(cfg["SECRET_KEY"]) < 32:
+            raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+        if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            raise ConfigError("DATABASE_URL must point at PostgreSQL in production")

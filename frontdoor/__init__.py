@@ -1,0 +1,1 @@
+"""Front Door core: app factory, models, services, jobs and CLI."""

@@ -1,0 +1,92 @@
+"""The app factory: wires settings, extensions and blueprints, nothing else."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, abort, render_template, send_from_directory
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+
+import config as settings
+from frontdoor.extensions import csrf, db, limiter, login_manager, migrate
+from workflows import load_directory
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    cfg = settings.load(overrides)
+    app = Flask(__name__, instance_path=cfg["INSTANCE_PATH"], static_folder=None)
+    app.config.update(cfg)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    base = Path(__file__).resolve().parent.parent
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(base / "frontdoor" / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(base / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    _sqlite_pragmas(app)
+
+    # A bad definition stops start-up here, naming file and path.
+    app.extensions["frontdoor.workflows"] = load_directory(app.config["WORKFLOWS_DIR"])
+
+    from frontdoor import auth, cli, web
+    from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
+
+    auth.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+
+    from caseworker.routes import bp as caseworker_bp
+    from portal.routes import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(caseworker_bp, url_prefix="/staff")
+
+    assets_dir = app.config["ASSETS_DIR"]
+
+    @app.get("/assets/<path:filename>")
+    def assets(filename):
+        if not Path(assets_dir).is_dir():
+            abort(404)
+        return send_from_directory(assets_dir, filename, max_age=3600)
+
+    @app.get("/accessibility")
+    def accessibility():
+        return render_template("accessibility.html")
+
+    return app
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """SQLite: foreign keys on, WAL, and transactions SQLAlchemy controls (so SAVEPOINT works)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

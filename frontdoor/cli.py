@@ -1,0 +1,65 @@
+"""flask commands: seed-demo, outbox sweep, workflows check."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from workflows import DefinitionError, load_directory
+
+
+def init_app(app):
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(workflows_group)
+    app.cli.add_command(outbox_group)
+
+
+@click.command("seed-demo")
+@click.option("--properties", default=2400, show_default=True, help="How many properties the demo town has.")
+@click.option("--seed", default=20261123, show_default=True, help="Random seed, for a repeatable town.")
+@with_appcontext
+def seed_demo(properties: int, seed: int):
+    """Build the demo town: properties, rounds, teams, staff, customers and cases."""
+    from frontdoor.demo import seed_town
+
+    seed_town(properties=properties, seed=seed, echo=click.echo, progress=click.progressbar)
+
+
+@click.group("workflows")
+def workflows_group():
+    """Check and show workflow definitions."""
+
+
+@workflows_group.command("check")
+@click.option("--dir", "folder", default=None, help="Folder of definitions (default: the app's).")
+def workflows_check(folder):
+    """Validate every definition; exit non-zero with precise messages."""
+    import config
+
+    folder = folder or config.load()["WORKFLOWS_DIR"]
+    try:
+        registry = load_directory(folder)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    for definition in registry.all():
+        click.echo(f"ok  {definition.id} v{definition.version}  {definition.title}")
+
+
+@click.group("outbox")
+def outbox_group():
+    """The outbox of side effects."""
+
+
+@outbox_group.command("sweep")
+@click.option("--older-than", default=60, show_default=True, help="Seconds a row must have been pending.")
+@with_appcontext
+def outbox_sweep(older_than):
+    """Re-dispatch pending rows (after Redis was down or a worker died)."""
+    from frontdoor.jobs import sweep_outbox
+
+    count = sweep_outbox(older_than)
+    click.echo(f"re-dispatched {count} pending outbox rows ({'RQ' if current_app.config.get('REDIS_URL') else 'inline'})")

@@ -1,0 +1,72 @@
+"""RQ job functions: thin (take ids, load, call a service, commit). Safe to run twice."""
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from flask import current_app, has_app_context
+
+log = logging.getLogger(__name__)
+_worker_app = None
+
+RETRY_INTERVALS = [5, 30, 120, 600, 1800]
+
+
+def _app_context():
+    """Inside a test or a request there is already an app; a worker process makes its own once."""
+    global _worker_app
+    if has_app_context():
+        return contextlib.nullcontext()
+    if _worker_app is None:
+        from frontdoor.app import create_app
+
+        _worker_app = create_app()
+    return _worker_app.app_context()
+
+
+def queue():
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    return Queue(current_app.config["RQ_QUEUE"], connection=connection)
+
+
+def enqueue_delivery(message_id: int) -> None:
+    from rq import Retry
+
+    queue().enqueue(
+        deliver_outbox,
+        message_id,
+        job_id=f"outbox-{message_id}",
+        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        failure_ttl=7 * 24 * 3600,
+    )
+
+
+def deliver_outbox(message_id: int) -> bool:
+    from frontdoor.extensions import db
+    from frontdoor.services import outbox
+
+    with _app_context():
+        try:
+            sent = outbox.deliver(message_id)
+            db.session.commit()
+            return sent
+        except Exception as exc:
+            db.session.rollback()
+            outbox.record_failure(message_id, repr(exc))
+            db.session.commit()
+            raise
+
+
+def sweep_outbox(older_than_seconds: int = 60) -> int:
+    """Re-dispatch rows left pending (Redis was down, a worker died). Delivery is idempotent."""
+    from frontdoor.extensions import db
+    from frontdoor.services import outbox
+
+    with _app_context():
+        ids = outbox.pending_ids(older_than_seconds)
+        db.session.commit()
+        outbox.dispatch(ids)
+        return len(ids)

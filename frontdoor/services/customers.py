@@ -1,0 +1,64 @@
+"""Finding or creating the customer a request is from ("tell us once")."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from frontdoor.extensions import db
+from frontdoor.models import Customer, Property
+from workflows.validation import normalise_phone
+
+
+def normalise_email(email: str | None) -> str | None:
+    return email.strip().lower() if email else None
+
+
+def split_name(full_name: str) -> tuple[str, str]:
+    parts = (full_name or "").strip().split()
+    if not parts:
+        return "", ""
+    return " ".join(parts[:-1]) or parts[0], parts[-1] if len(parts) > 1 else ""
+
+
+def find_or_create(full_name: str | None, email: str | None, phone: str | None, prop: Property | None) -> Customer | None:
+    """Match on the normalised email (then the phone); otherwise a new customer."""
+    email_n = normalise_email(email)
+    phone_e164 = normalise_phone(phone) if phone else None
+    if not (full_name or email_n or phone_e164):
+        return None
+    customer = None
+    if email_n:
+        customer = db.session.scalar(
+            select(Customer)
+            .where(Customer.email_normalised == email_n, Customer.merged_into_id.is_(None))
+            .order_by(Customer.id)
+            .limit(1)
+        )
+    elif phone_e164:
+        customer = db.session.scalar(
+            select(Customer)
+            .where(Customer.phone_e164 == phone_e164, Customer.merged_into_id.is_(None))
+            .order_by(Customer.id)
+            .limit(1)
+        )
+    if customer is None:
+        first, last = split_name(full_name or "")
+        customer = Customer(
+            first_name=first,
+            last_name=last,
+            email=email.strip() if email else None,
+            email_normalised=email_n,
+            phone=phone,
+            phone_e164=phone_e164,
+            property_id=prop.id if prop else None,
+            contact_preference="email" if email_n else ("sms" if phone_e164 else "none"),
+            flags={},
+        )
+        db.session.add(customer)
+    else:
+        # Fill gaps only: what the customer already told us stays unless they change it themselves.
+        if phone_e164 and not customer.phone_e164:
+            customer.phone, customer.phone_e164 = phone, phone_e164
+        if prop and not customer.property_id:
+            customer.property_id = prop.id
+    db.session.flush()
+    return customer

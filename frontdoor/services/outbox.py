@@ -1,0 +1,115 @@
+"""The outbox: side effects written with the change, delivered after the commit, exactly once.
+
+add() is called inside a service (same transaction). commit() is what a request or job calls to
+end its unit of work: it commits, then hands the new rows to RQ (or, embedded, delivers inline).
+deliver() locks the row and does nothing if it was already delivered, so a job run twice, or
+enqueued twice, sends once.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import select
+
+from frontdoor.extensions import db
+from frontdoor.models import Case, OutboxMessage
+from frontdoor.models.base import utcnow
+
+log = logging.getLogger(__name__)
+HANDLERS: dict[str, Callable[[OutboxMessage], None]] = {}
+_PENDING_KEY = "frontdoor.outbox.new"
+
+
+def handler(kind: str):
+    def register(func):
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def add(kind: str, payload: dict, case: Case | None = None) -> OutboxMessage:
+    if kind not in HANDLERS:
+        raise ValueError(f"no outbox handler for {kind!r}")
+    message = OutboxMessage(kind=kind, payload=payload, case_id=case.id if case else None, status="pending")
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    return message
+
+
+def commit() -> None:
+    """End the unit of work: one commit, then dispatch what it wrote to the outbox."""
+    ids = db.session.info.pop(_PENDING_KEY, [])
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    dispatch(ids)
+
+
+def rollback() -> None:
+    db.session.info.pop(_PENDING_KEY, None)
+    db.session.rollback()
+
+
+def dispatch(ids: list[int]) -> None:
+    if not ids:
+        return
+    from frontdoor import jobs
+
+    if current_app.config.get("REDIS_URL"):
+        for message_id in ids:
+            try:
+                jobs.enqueue_delivery(message_id)
+            except Exception:  # Redis down: the row stays pending and the sweep sends it later.
+                log.exception("could not enqueue outbox %s; left for the sweep", message_id)
+    else:
+        for message_id in ids:
+            try:
+                deliver(message_id)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("inline delivery of outbox %s failed; left pending", message_id)
+
+
+def deliver(message_id: int) -> bool:
+    """Deliver one row if still pending. Flushes; the caller commits. True if it sent now."""
+    message = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
+    ).scalar_one_or_none()
+    if message is None or message.status != "pending":
+        return False
+    message.attempts += 1
+    HANDLERS[message.kind](message)
+    message.status = "sent"
+    message.delivered_at = utcnow()
+    message.last_error = None
+    db.session.flush()
+    return True
+
+
+def record_failure(message_id: int, error: str) -> None:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is not None and message.status == "pending":
+        message.attempts += 1
+        message.last_error = error[:2000]
+        db.session.flush()
+
+
+def pending_ids(older_than_seconds: int = 60, limit: int = 500) -> list[int]:
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "pending", OutboxMessage.created_at < cutoff)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )

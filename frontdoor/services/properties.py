@@ -1,0 +1,55 @@
+"""Gazetteer look-ups and the property facts rules may read."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from frontdoor.extensions import db
+from frontdoor.models import Property
+
+
+def _house_sort_key(prop: Property):
+    match = re.match(r"(?:Flat (\d+), )?(\d+)", prop.address_line1)
+    numbers = (int(match.group(2)), int(match.group(1) or 0)) if match else (10**6, 0)
+    return (prop.address_line1.split(" ", 1)[-1] if match else prop.address_line1, numbers)
+
+
+def addresses_at(postcode: str) -> list[Property]:
+    props = db.session.scalars(select(Property).where(Property.postcode == postcode)).all()
+    return sorted(props, key=_house_sort_key)
+
+
+def by_uprn(uprn: str) -> Property | None:
+    return db.session.scalar(select(Property).where(Property.uprn == str(uprn)))
+
+
+def rule_facts(prop: Property | None) -> dict[str, Any] | None:
+    """The property as plain data for the workflow engine."""
+    if prop is None:
+        return None
+    return {
+        "uprn": prop.uprn,
+        "ward": prop.ward,
+        "postcode": prop.postcode,
+        "address": prop.single_line,
+        "containers": [
+            {
+                "id": c.id,
+                "stream": c.stream,
+                "label": c.label,
+                "weekday": c.round.weekday,
+                "frequency_weeks": c.round.frequency_weeks,
+                "week_offset": c.round.week_offset,
+            }
+            for c in prop.containers
+        ],
+    }
+
+
+def container_options(prop: Property | None) -> list[tuple[str, str]]:
+    if prop is None:
+        return []
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    return [(str(c.id), f"{c.label} (collected on {days[c.round.weekday]}s)") for c in prop.containers]

@@ -1,0 +1,201 @@
+"""The one path that creates a case: submit(definition, answers, channel, customer, actor).
+
+Portal, advisor forms and the API all come here. Everything is re-validated against the
+definition (a skipped page or a tampered field cannot get past the rules), then the case, its
+first event, the contact and the acknowledgement's outbox row are written and flushed together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from frontdoor.extensions import db
+from frontdoor.models import Case, CaseEvent, Customer, Property
+from frontdoor.models.base import utcnow
+from frontdoor.services import customers as customer_service
+from frontdoor.services import notifications, properties
+from frontdoor.services.actors import Actor
+from frontdoor.services.contacts import SELF_SERVICE_CHANNELS, record_contact
+from frontdoor.services.references import new_reference
+from frontdoor.services.registry import working_calendar
+from workflows import Definition
+from workflows.rules import RuleContext, RuleResult, dedupe_key, evaluate_page_rules
+from workflows.validation import check_answer
+
+
+class SubmissionRejected(Exception):
+    """The answers do not pass the definition. `errors` maps question id to message."""
+
+    def __init__(self, errors: dict[str, str], rule: RuleResult | None = None):
+        self.errors = errors
+        self.rule = rule
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()) or (rule.title if rule else ""))
+
+
+@dataclass
+class SubmitResult:
+    case: Case
+    duplicate_of: Case | None = None
+    replayed: bool = False
+    facts: dict = field(default_factory=dict)
+
+
+def question_options(definition: Definition, question, prop: Property | None):
+    if question.options_from == "property_containers":
+        return properties.container_options(prop)
+    return None
+
+
+def validate(definition: Definition, answers: dict, actor: Actor, now: datetime) -> tuple[dict, Property | None, dict]:
+    """Clean every answer and run every page rule. Returns (clean answers, property, rule facts)."""
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    prop = None
+    if definition.property_question:
+        uprn = answers.get(definition.property_question)
+        prop = properties.by_uprn(uprn) if uprn else None
+        if prop is None:
+            errors[definition.property_question] = "Choose an address"
+    for page in definition.pages:
+        for q in page.questions:
+            if q.type == "address":
+                if prop is not None:
+                    clean[q.id] = prop.uprn
+                continue
+            value, error = check_answer(q, answers.get(q.id), question_options(definition, q, prop))
+            if error:
+                errors[q.id] = error
+            elif value is not None:
+                clean[q.id] = value
+    if errors:
+        raise SubmissionRejected(errors)
+    ctx = RuleContext(now=now, calendar=working_calendar(), answers=clean,
+                      property=properties.rule_facts(prop), staff=actor.type == "staff")
+    facts: dict = {}
+    for page in definition.pages:
+        result = evaluate_page_rules(page, ctx)
+        if not result.ok:
+            raise SubmissionRejected({}, result)
+        facts.update(result.facts)
+    return clean, prop, facts
+
+
+def _lock_dedupe_key(key: str) -> None:
+    """Serialise reports sharing a key so two at once cannot both become 'the first'."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
+
+
+def submit(
+    definition: Definition,
+    answers: dict,
+    channel: str,
+    customer: Customer | None,
+    actor: Actor,
+    *,
+    submission_key: str | None = None,
+    now: datetime | None = None,
+) -> SubmitResult:
+    now = now or utcnow()
+    if submission_key:
+        existing = db.session.scalar(select(Case).where(Case.submission_key == submission_key))
+        if existing is not None:
+            return SubmitResult(existing, existing.duplicate_of, replayed=True)
+    clean, prop, facts = validate(definition, answers, actor, now)
+    if customer is None and definition.customer_fields:
+        f = definition.customer_fields
+        customer = customer_service.find_or_create(
+            clean.get(f.get("name", "")), clean.get(f.get("email", "")), clean.get(f.get("phone", "")), prop
+        )
+    ctx = RuleContext(now=now, calendar=working_calendar(), answers=clean,
+                      property=properties.rule_facts(prop), staff=actor.type == "staff")
+    key = dedupe_key(definition, ctx)
+    original = None
+    if key:
+        _lock_dedupe_key(key)
+        original = db.session.scalar(
+            select(Case).where(Case.dedupe_key == key, Case.duplicate_of_id.is_(None)).order_by(Case.id).limit(1)
+        )
+    state_id = definition.duplicate_state if original is not None else definition.initial_state
+    state = definition.state(state_id)
+    sla_due = None
+    if state.category != "closed" and definition.sla_working_days is not None:
+        sla_due = working_calendar().due_after(now, definition.sla_working_days)
+    team = _team(definition.team)
+    case = Case(
+        reference=new_reference(),
+        workflow_id=definition.id,
+        workflow_version=definition.version,
+        state=state_id,
+        state_category=state.category,
+        resolution=state.resolution,
+        answers=clean,
+        property_id=prop.id if prop else None,
+        customer_id=customer.id if customer else None,
+        channel=channel,
+        team_id=team.id if team else None,
+        sla_due_at=sla_due,
+        dedupe_key=key,
+        duplicate_of_id=original.id if original is not None else None,
+        submission_key=submission_key,
+        created_at=now,
+        closed_at=now if state.category == "closed" else None,
+    )
+    case.customer = customer
+    case.property = prop
+    db.session.add(case)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # The same submission key committed by a concurrent request: return that case.
+        existing = db.session.scalar(select(Case).where(Case.submission_key == submission_key)) if submission_key else None
+        if existing is None:
+            raise
+        return SubmitResult(existing, existing.duplicate_of, replayed=True)
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="submitted",
+            actor_type=actor.type,
+            actor_staff_id=actor.staff.id if actor.staff else None,
+            actor_label=actor.label,
+            to_state=state_id,
+            public_message="We have received your request.",
+            data={"channel": channel, "facts": facts},
+            created_at=now,
+        )
+    )
+    if original is not None:
+        db.session.add(
+            CaseEvent(
+                case_id=original.id,
+                kind="duplicate",
+                actor_type="system",
+                actor_label="System",
+                internal_note=f"The same collection was reported again as {case.reference}.",
+                data={"duplicate": case.reference},
+                created_at=now,
+            )
+        )
+    record_contact(
+        channel=channel,
+        reason=definition.id,
+        outcome="self_served" if channel in SELF_SERVICE_CHANNELS else "handed_off",
+        customer=customer,
+        case=case,
+        staff=actor.staff,
+    )
+    if original is None:
+        notifications.queue_for_case(case, "acknowledgement")
+    db.session.flush()
+    return SubmitResult(case, original, facts=facts)
+
+
+def _team(slug: str):
+    from frontdoor.models import Team
+
+    return db.session.scalar(select(Team).where(Team.slug == slug))

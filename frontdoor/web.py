@@ -1,0 +1,60 @@
+"""Cross-cutting web concerns: error pages, template globals, the request's unit of work."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from frontdoor.extensions import db
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "There is a problem with your request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "The file you sent is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def init_app(app):
+    @app.context_processor
+    def globals_():
+        return {
+            "council_name": current_app.config["COUNCIL_NAME"],
+            "service_name": current_app.config["SERVICE_NAME"],
+            "council_phone": current_app.config["COUNCIL_PHONE"],
+            "council_email": current_app.config["COUNCIL_EMAIL"],
+        }
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        db.session.rollback()
+        return (
+            render_template(
+                "error.html",
+                title="Your form has expired",
+                message="For your security, forms expire after a while or when they are sent without their "
+                "security token. Go back, refresh the page and try again. Nothing was saved.",
+                status=400,
+            ),
+            400,
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        db.session.rollback()
+        code = exc.code or 500
+        message = exc.description if code in (400, 405, 413, 429) else None
+        return render_template("error.html", title=TITLES.get(code, exc.name), message=message, status=code), code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_template("error.html", title=TITLES[500], message=None, status=500), 500

@@ -1,0 +1,1 @@
+"""The residents' blueprint: catalogue, forms, check answers, confirmation, tracking."""

@@ -1,0 +1,241 @@
+"""Residents' pages. Thin: read the form, call one service, render or redirect."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import StringField
+from wtforms.validators import StopValidation
+
+from frontdoor.extensions import limiter
+from frontdoor.models.base import utcnow
+from frontdoor.services import outbox, properties
+from frontdoor.services.actors import Actor
+from frontdoor.services.references import normalise_reference
+from frontdoor.services.registry import definition as get_definition
+from frontdoor.services.registry import registry, working_calendar
+from frontdoor.services.submissions import SubmissionRejected, question_options, submit
+from frontdoor.services.tracking import find_for_tracking, public_timeline
+from portal import journey
+from workflows.forms import AddressChoiceForm, PostcodeForm, field_params, page_form
+from workflows.rules import RuleContext, evaluate_page_rules
+
+bp = Blueprint("portal", __name__, template_folder="templates")
+
+
+def _definition_or_404(service_id: str):
+    definition = get_definition(service_id)
+    if definition is None or "web" not in definition.channels:
+        abort(404)
+    return definition
+
+
+def _property(answers: dict, definition):
+    uprn = answers.get(definition.property_question) if definition.property_question else None
+    return properties.by_uprn(uprn) if uprn else None
+
+
+@bp.get("/")
+def index():
+    return render_template("portal/index.html", title="Services", services=[d for d in registry().all() if "web" in d.channels])
+
+
+@bp.get("/services/<service_id>")
+def start(service_id):
+    definition = _definition_or_404(service_id)
+    return render_template("portal/start.html", title=definition.title, definition=definition)
+
+
+@bp.get("/services/<service_id>/begin")
+def begin(service_id):
+    definition = _definition_or_404(service_id)
+    journey.draft(definition)
+    return redirect(url_for(".page", service_id=service_id, page_id=definition.pages[0].id))
+
+
+@bp.route("/services/<service_id>/<page_id>", methods=["GET", "POST"])
+def page(service_id, page_id):
+    definition = _definition_or_404(service_id)
+    page = definition.page(page_id)
+    if page is None:
+        abort(404)
+    answers = journey.draft(definition)["answers"]
+    missing = next((p for p in journey.pages_before(definition, page_id) if p is journey.first_unanswered_page(definition, answers)), None)
+    if missing is not None:
+        return redirect(url_for(".page", service_id=service_id, page_id=missing.id))
+    if page.is_address:
+        return _address_page(definition, page, answers)
+    prop = _property(answers, definition)
+    form = page_form(page, lambda q: question_options(definition, q, prop),
+                     data={q.id: answers.get(q.id) for q in page.questions})
+    if form.validate_on_submit():
+        values = {q.id: getattr(form, q.id).data for q in page.questions}
+        journey.save_answers(definition, {k: v for k, v in values.items() if v is not None})
+        journey.forget_answers(definition, [k for k, v in values.items() if v is None])
+        return _after_page(definition, page)
+    single = len(page.questions) == 1
+    fields = [(getattr(form, q.id), field_params(q, single, page.title)) for q in page.questions]
+    return render_template("portal/page.html", title=page.title, definition=definition, page=page, form=form,
+                           fields=fields, single=single, back=_back_url(definition, page))
+
+
+def _address_page(definition, page, answers):
+    question = next(q for q in page.questions if q.type == "address")
+    postcode = request.args.get("postcode")
+    if postcode is None:
+        form = PostcodeForm()
+        if form.validate_on_submit():
+            if not properties.addresses_at(form.postcode.data):
+                form.postcode.errors.append(f"We could not find any addresses for {form.postcode.data}. Check the postcode, or call us if it is right.")
+            else:
+                return redirect(url_for(".page", service_id=definition.id, page_id=page.id, postcode=form.postcode.data, **_change_arg()))
+        return render_template("portal/postcode.html", title=page.title, definition=definition, page=page, form=form,
+                               question=question, back=_back_url(definition, page))
+    check = PostcodeForm(formdata=None, data={"postcode": postcode}, meta={"csrf": False})
+    check.validate()
+    addresses = properties.addresses_at(check.postcode.data) if not check.errors else []
+    if not addresses:
+        return redirect(url_for(".page", service_id=definition.id, page_id=page.id))
+    form = AddressChoiceForm(addresses, data={"uprn": answers.get(question.id)})
+    if form.validate_on_submit():
+        changed = answers.get(question.id) != form.uprn.data
+        journey.save_answers(definition, {question.id: form.uprn.data})
+        if changed:  # answers that depended on the old address (its bins) must be asked again
+            journey.forget_answers(definition, [q.id for p in definition.pages for q in p.questions if q.options_from])
+            if request.args.get("change"):
+                dependant = next((p for p in definition.pages if any(q.options_from for q in p.questions)), None)
+                if dependant is not None:
+                    return redirect(url_for(".page", service_id=definition.id, page_id=dependant.id))
+        return _after_page(definition, page)
+    return render_template("portal/address.html", title=page.title, definition=definition, page=page, form=form,
+                           postcode=check.postcode.data, back=url_for(".page", service_id=definition.id, page_id=page.id))
+
+
+def _change_arg():
+    return {"change": 1} if request.args.get("change") else {}
+
+
+def _after_page(definition, page):
+    answers = journey.draft(definition)["answers"]
+    if page.rules:
+        prop = _property(answers, definition)
+        ctx = RuleContext(now=utcnow(), calendar=working_calendar(), answers=answers,
+                          property=properties.rule_facts(prop), staff=False)
+        result = evaluate_page_rules(page, ctx)
+        if not result.ok:
+            return render_template("portal/rule_failed.html", title=result.title, result=result, definition=definition,
+                                   back=url_for(".page", service_id=definition.id, page_id=page.id))
+    following = definition.next_page(page.id)
+    if request.args.get("change") or following is None:
+        missing = journey.first_unanswered_page(definition, answers)
+        if missing is not None:
+            return redirect(url_for(".page", service_id=definition.id, page_id=missing.id))
+        return redirect(url_for(".check", service_id=definition.id))
+    return redirect(url_for(".page", service_id=definition.id, page_id=following.id))
+
+
+def _back_url(definition, page):
+    before = list(journey.pages_before(definition, page.id))
+    if request.args.get("change"):
+        return url_for(".check", service_id=definition.id)
+    if before:
+        return url_for(".page", service_id=definition.id, page_id=before[-1].id)
+    return url_for(".start", service_id=definition.id)
+
+
+def _answer_rows(definition, answers):
+    prop = _property(answers, definition)
+    rows = []
+    for page in definition.pages:
+        for q in page.questions:
+            value = answers.get(q.id)
+            if q.type == "address":
+                shown = prop.single_line if prop else ""
+            elif q.type == "radios":
+                options = question_options(definition, q, prop) or list(q.options)
+                shown = dict(options).get(str(value), "")
+            else:
+                shown = value or "Not given"
+            rows.append({
+                "key": {"text": q.check_label},
+                "value": {"text": shown},
+                "actions": {"items": [{"href": url_for(".page", service_id=definition.id, page_id=page.id, change=1),
+                                        "text": "Change", "visuallyHiddenText": q.check_label.lower()}]},
+            })
+    return rows
+
+
+@bp.route("/services/<service_id>/check", methods=["GET", "POST"])
+@limiter.limit("20 per minute; 200 per hour", methods=["POST"])
+def check(service_id):
+    definition = _definition_or_404(service_id)
+    current = journey.draft(definition)
+    answers = current["answers"]
+    missing = journey.first_unanswered_page(definition, answers)
+    if missing is not None:
+        return redirect(url_for(".page", service_id=service_id, page_id=missing.id))
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            result = submit(definition, answers, "web", None, Actor.resident(), submission_key=current["key"])
+            outbox.commit()
+        except SubmissionRejected as exc:
+            outbox.rollback()
+            if exc.rule is not None:
+                return render_template("portal/rule_failed.html", title=exc.rule.title, result=exc.rule,
+                                       definition=definition, back=url_for(".check", service_id=service_id))
+            return render_template("portal/check.html", title="Check your answers before sending", definition=definition,
+                                   rows=_answer_rows(definition, answers), form=form, problems=exc.errors), 400
+        journey.finish(definition)
+        return redirect(url_for(".confirmation", service_id=service_id, reference=result.case.reference))
+    return render_template("portal/check.html", title="Check your answers before sending", definition=definition,
+                           rows=_answer_rows(definition, answers), form=form, problems={})
+
+
+@bp.get("/services/<service_id>/done/<reference>")
+def confirmation(service_id, reference):
+    """Bookmarkable: shows only the reference and what happens next, never personal data."""
+    from frontdoor.services.queues import case_by_reference
+
+    definition = _definition_or_404(service_id)
+    ref = normalise_reference(reference)
+    case = case_by_reference(ref) if ref else None
+    if case is None or case.workflow_id != service_id:
+        abort(404)
+    original = case.duplicate_of
+    due = working_calendar().local(case.sla_due_at).date() if case.sla_due_at else None
+    return render_template("portal/confirmation.html", title="Request received" if original is None else "Already reported",
+                           definition=definition, case=case, original=original, due=due)
+
+
+class TrackForm(FlaskForm):
+    reference = StringField("Reference", widget=GovTextInput())
+    email = StringField("Email address", widget=GovTextInput())
+
+    def validate_reference(self, field):
+        if not (field.data or "").strip():
+            raise StopValidation("Enter your reference, like 7K4P-9QXR")
+        if normalise_reference(field.data) is None:
+            raise StopValidation("Enter your reference as it appears in your email: 8 letters and numbers, like 7K4P-9QXR")
+
+    def validate_email(self, field):
+        if not (field.data or "").strip():
+            raise StopValidation("Enter the email address you used when you made the request")
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def track(service_id=None):
+    form = TrackForm()
+    if form.validate_on_submit():
+        case = find_for_tracking(form.reference.data, form.email.data)
+        if case is not None:
+            definition = get_definition(case.workflow_id)
+            due = working_calendar().local(case.sla_due_at).date() if case.sla_due_at else None
+            return render_template("portal/tracked.html", title=f"Request {case.reference}", case=case,
+                                   definition=definition, state=definition.state(case.state) if definition else None,
+                                   timeline=public_timeline(case), due=due)
+        # The same words for an unknown reference and a wrong email: nothing to learn by guessing.
+        form.reference.errors.append("We could not find a request with that reference and email address. Check both and try again.")
+        return render_template("portal/track.html", title="Track a request", form=form), 404
+    return render_template("portal/track.html", title="Track a request", form=form)

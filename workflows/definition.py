@@ -1,0 +1,117 @@
+"""A loaded, validated definition: plain objects the engine and the web layers read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: str
+    hint: str | None = None
+    required: bool = True
+    max_length: int | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    options_from: str | None = None
+    summary_label: str | None = None
+
+    @property
+    def check_label(self) -> str:
+        return self.summary_label or self.label
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    rule: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    rules: tuple[RuleRef, ...] = ()
+    advisor_guidance: str | None = None
+
+    @property
+    def is_address(self) -> bool:
+        return any(q.type == "address" for q in self.questions)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    from_state: str
+    to: str
+    label: str
+    roles: tuple[str, ...]
+    public_message: str | None = None
+    notify: bool = False
+    requires_note: bool = False
+
+
+@dataclass(frozen=True)
+class State:
+    id: str
+    label: str
+    category: str
+    resolution: str | None
+    transitions: tuple[Transition, ...]
+    public_description: str | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    version: int
+    title: str
+    summary: str
+    lgsl: int | None
+    team: str
+    channels: tuple[str, ...]
+    start: dict[str, Any]
+    pages: tuple[Page, ...]
+    initial_state: str
+    duplicate_state: str | None
+    states: dict[str, State]
+    sla_working_days: int | None
+    customer_fields: dict[str, str]
+    property_question: str | None
+    dedupe: RuleRef | None
+    acknowledgement: dict[str, Any]
+    source_file: str = ""
+    content_hash: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def page(self, page_id: str) -> Page | None:
+        return next((p for p in self.pages if p.id == page_id), None)
+
+    def next_page(self, page_id: str) -> Page | None:
+        ids = [p.id for p in self.pages]
+        i = ids.index(page_id)
+        return self.pages[i + 1] if i + 1 < len(self.pages) else None
+
+    def question(self, question_id: str) -> Question | None:
+        for page in self.pages:
+            for q in page.questions:
+                if q.id == question_id:
+                    return q
+        return None
+
+    def state(self, state_id: str) -> State:
+        return self.states[state_id]
+
+    def transitions_for(self, state_id: str, role: str | None) -> list[Transition]:
+        state = self.states.get(state_id)
+        if state is None:
+            return []
+        return [t for t in state.transitions if role is None or role in t.roles]
+
+    def transition(self, state_id: str, name: str) -> Transition | None:
+        state = self.states.get(state_id)
+        if state is None:
+            return None
+        return next((t for t in state.transitions if t.name == name), None)

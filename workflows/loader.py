@@ -1,0 +1,263 @@
+"""Load definition files: YAML, then the schema, then every name resolved. Errors name file and path."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from workflows.definition import Definition, Page, Question, RuleRef, State, Transition
+from workflows.errors import DefinitionError
+from workflows.rules import REGISTRY
+from workflows.schema import DEFINITION_SCHEMA
+
+_validator = Draft202012Validator(DEFINITION_SCHEMA)
+
+
+def format_path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _schema_problems(data: Any) -> list[tuple[str, str]]:
+    problems = []
+    for error in sorted(_validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        message = error.message
+        if error.validator == "enum":
+            message = f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
+        elif error.validator == "pattern":
+            message = f"{error.instance!r} must be lower case letters, digits and underscores, starting with a letter"
+        problems.append((format_path(error.absolute_path), message))
+    return problems
+
+
+def _check_rule(path: str, ref: dict, kind: str, question_ids: set[str]) -> list[tuple[str, str]]:
+    spec = REGISTRY.get(ref["rule"])
+    if spec is None:
+        return [(f"{path}.rule", f"unknown rule {ref['rule']!r}; known rules: {', '.join(sorted(REGISTRY))}")]
+    if spec.kind != kind:
+        return [(f"{path}.rule", f"rule {ref['rule']!r} is a {spec.kind} rule and cannot be used here")]
+    problems = []
+    params = ref.get("params") or {}
+    for name, value in params.items():
+        if name not in spec.params:
+            problems.append((f"{path}.params.{name}", f"unknown parameter for rule {ref['rule']!r}"))
+            continue
+        want = spec.params[name]
+        if not isinstance(value, want["type"]) or isinstance(value, bool):
+            problems.append((f"{path}.params.{name}", f"must be a {want['type'].__name__}"))
+        elif "pattern" in want and not re.match(want["pattern"], value):
+            problems.append((f"{path}.params.{name}", f"{value!r} is not in the form HH:MM"))
+        elif want.get("question") and value not in question_ids:
+            problems.append((f"{path}.params.{name}", f"unknown question {value!r}"))
+    for name, want in spec.params.items():
+        if want.get("required") and name not in params:
+            problems.append((f"{path}.params", f"rule {ref['rule']!r} needs the parameter {name!r}"))
+    return problems
+
+
+def _semantic_problems(data: dict, file_stem: str) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if data["id"] != file_stem:
+        problems.append(("id", f"{data['id']!r} does not match the file name {file_stem!r}"))
+    questions: dict[str, dict] = {}
+    seen_pages: set[str] = set()
+    for i, page in enumerate(data["pages"]):
+        if page["id"] in seen_pages:
+            problems.append((f"pages[{i}].id", f"duplicate page id {page['id']!r}"))
+        seen_pages.add(page["id"])
+        for j, q in enumerate(page["questions"]):
+            qpath = f"pages[{i}].questions[{j}]"
+            if q["id"] in questions:
+                problems.append((f"{qpath}.id", f"duplicate question id {q['id']!r}"))
+            questions[q["id"]] = q
+            if q["type"] == "radios" and not (q.get("options") or q.get("options_from")):
+                problems.append((qpath, "a radios question needs options or options_from"))
+            if q["type"] != "radios" and (q.get("options") or q.get("options_from")):
+                problems.append((qpath, f"a {q['type']} question cannot have options"))
+    for i, page in enumerate(data["pages"]):
+        for k, ref in enumerate(page.get("rules", [])):
+            problems += _check_rule(f"pages[{i}].rules[{k}]", ref, "page", set(questions))
+    if "dedupe" in data:
+        problems += _check_rule("dedupe", data["dedupe"], "dedupe", set(questions))
+    for field, qid in (data.get("customer_fields") or {}).items():
+        if qid not in questions:
+            problems.append((f"customer_fields.{field}", f"unknown question {qid!r}"))
+    pq = data.get("property_question")
+    if pq is not None:
+        if pq not in questions:
+            problems.append(("property_question", f"unknown question {pq!r}"))
+        elif questions[pq]["type"] != "address":
+            problems.append(("property_question", f"question {pq!r} is not an address question"))
+
+    states = data["states"]
+    if data["initial_state"] not in states:
+        problems.append(("initial_state", f"unknown state {data['initial_state']!r}"))
+    for sid, state in states.items():
+        if not re.match(r"^[a-z][a-z0-9_]{0,63}$", sid):
+            problems.append((f"states.{sid}", "state ids must be lower case letters, digits and underscores"))
+        if state["category"] == "closed" and "resolution" not in state:
+            problems.append((f"states.{sid}", "a closed state needs a resolution"))
+        if state["category"] != "closed" and "resolution" in state:
+            problems.append((f"states.{sid}.resolution", "only a closed state has a resolution"))
+        names: set[str] = set()
+        for k, t in enumerate(state.get("transitions", [])):
+            tpath = f"states.{sid}.transitions[{k}]"
+            if t["to"] not in states:
+                problems.append((f"{tpath}.to", f"unknown state {t['to']!r}"))
+            if t["name"] in names:
+                problems.append((f"{tpath}.name", f"duplicate transition name {t['name']!r} in state {sid!r}"))
+            names.add(t["name"])
+    if not any(s["category"] == "closed" for s in states.values()):
+        problems.append(("states", "at least one state must be closed (category: closed)"))
+    dup = data.get("duplicate_state")
+    if dup is not None and dup not in states:
+        problems.append(("duplicate_state", f"unknown state {dup!r}"))
+    elif dup is not None and states[dup]["category"] != "closed":
+        problems.append(("duplicate_state", f"state {dup!r} must be closed"))
+    if data["initial_state"] in states:
+        reachable, todo = set(), [data["initial_state"]] + ([dup] if dup else [])
+        while todo:
+            sid = todo.pop()
+            if sid in reachable or sid not in states:
+                continue
+            reachable.add(sid)
+            todo += [t["to"] for t in states[sid].get("transitions", [])]
+        for sid in states:
+            if sid not in reachable:
+                problems.append((f"states.{sid}", f"cannot be reached from the initial state {data['initial_state']!r}"))
+    return problems
+
+
+def _build(data: dict, source: str, content_hash: str) -> Definition:
+    pages = tuple(
+        Page(
+            id=p["id"],
+            title=p["title"],
+            advisor_guidance=p.get("advisor_guidance"),
+            questions=tuple(
+                Question(
+                    id=q["id"],
+                    type=q["type"],
+                    label=q["label"],
+                    hint=q.get("hint"),
+                    required=q.get("required", True),
+                    max_length=q.get("max_length"),
+                    options=tuple((o["value"], o["label"]) for o in q.get("options", [])),
+                    options_from=q.get("options_from"),
+                    summary_label=q.get("summary_label"),
+                )
+                for q in p["questions"]
+            ),
+            rules=tuple(RuleRef(r["rule"], dict(r.get("params") or {})) for r in p.get("rules", [])),
+        )
+        for p in data["pages"]
+    )
+    states = {
+        sid: State(
+            id=sid,
+            label=s["label"],
+            category=s["category"],
+            resolution=s.get("resolution"),
+            public_description=s.get("public_description"),
+            transitions=tuple(
+                Transition(
+                    name=t["name"],
+                    from_state=sid,
+                    to=t["to"],
+                    label=t["label"],
+                    roles=tuple(t["roles"]),
+                    public_message=t.get("public_message"),
+                    notify=t.get("notify", False),
+                    requires_note=t.get("requires_note", False),
+                )
+                for t in s.get("transitions", [])
+            ),
+        )
+        for sid, s in data["states"].items()
+    }
+    dedupe = data.get("dedupe")
+    return Definition(
+        id=data["id"],
+        version=data["version"],
+        title=data["title"],
+        summary=data["summary"],
+        lgsl=data.get("lgsl"),
+        team=data["team"],
+        channels=tuple(data.get("channels", ["web", "phone", "face_to_face", "email", "api"])),
+        start=dict(data.get("start") or {}),
+        pages=pages,
+        initial_state=data["initial_state"],
+        duplicate_state=data.get("duplicate_state"),
+        states=states,
+        sla_working_days=(data.get("sla") or {}).get("working_days"),
+        customer_fields=dict(data.get("customer_fields") or {}),
+        property_question=data.get("property_question"),
+        dedupe=RuleRef(dedupe["rule"], dict(dedupe.get("params") or {})) if dedupe else None,
+        acknowledgement=dict(data.get("acknowledgement") or {}),
+        source_file=source,
+        content_hash=content_hash,
+        raw=data,
+    )
+
+
+def load_text(text: str, source: str) -> Definition:
+    """Validate and build one definition from its text; `source` names it in messages."""
+    name = Path(source).name
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(top level)"
+        raise DefinitionError([f"{name}: {where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    if not isinstance(data, dict):
+        raise DefinitionError([f"{name}: (top level): a definition must be a mapping of keys to values"])
+    problems = _schema_problems(data)
+    if not problems:
+        problems = _semantic_problems(data, Path(source).stem)
+    if problems:
+        raise DefinitionError([f"{name}: {path}: {msg}" for path, msg in problems])
+    return _build(data, source, hashlib.sha256(text.encode()).hexdigest())
+
+
+def load_file(path: str | Path) -> Definition:
+    path = Path(path)
+    return load_text(path.read_text(encoding="utf-8"), str(path))
+
+
+class Registry:
+    """The definitions in force, by id."""
+
+    def __init__(self, definitions: Iterable[Definition] = ()):
+        self._by_id = {d.id: d for d in definitions}
+
+    def get(self, workflow_id: str) -> Definition | None:
+        return self._by_id.get(workflow_id)
+
+    def all(self) -> list[Definition]:
+        return sorted(self._by_id.values(), key=lambda d: d.title)
+
+    def __contains__(self, workflow_id: str) -> bool:
+        return workflow_id in self._by_id
+
+
+def load_directory(folder: str | Path) -> Registry:
+    """Load every *.yaml file; all problems from all files are reported together."""
+    problems: list[str] = []
+    definitions = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            definitions.append(load_file(path))
+        except DefinitionError as exc:
+            problems += exc.problems
+    if problems:
+        raise DefinitionError(problems)
+    return Registry(definitions)

@@ -1,0 +1,152 @@
+"""Named rules: implemented once here, parameterised in definitions. Nothing from a file is executed.
+
+A page rule answers "may this request go ahead?"; a failing rule gives the resident the reason
+and what to do instead. A dedupe rule gives the key that two reports of the same thing share.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable
+
+from workflows.calendar import WorkingCalendar
+
+
+@dataclass
+class RuleContext:
+    """Everything a rule may read. Built by the caller; the engine never queries a database."""
+
+    now: datetime
+    calendar: WorkingCalendar
+    answers: dict[str, Any]
+    property: dict[str, Any] | None = None
+    staff: bool = False
+
+    def container(self, container_id: Any) -> dict[str, Any] | None:
+        if not self.property:
+            return None
+        for c in self.property.get("containers", []):
+            if str(c["id"]) == str(container_id):
+                return c
+        return None
+
+
+@dataclass
+class RuleResult:
+    ok: bool
+    title: str = ""
+    message: str = ""
+    advice: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)  # derived values, e.g. the collection date
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    kind: str  # "page" or "dedupe"
+    func: Callable[[RuleContext, dict[str, Any]], Any]
+    params: dict[str, dict[str, Any]]  # name -> {"type": ..., "required": bool, "question": bool}
+
+
+REGISTRY: dict[str, RuleSpec] = {}
+
+
+def rule(name: str, kind: str, params: dict[str, dict[str, Any]]):
+    def register(func):
+        REGISTRY[name] = RuleSpec(kind, func, params)
+        return func
+
+    return register
+
+
+def last_collection(container: dict[str, Any], on_or_before: date) -> date:
+    """The most recent scheduled collection day for a container, on or before a date."""
+    weekday = container["weekday"]
+    every = container.get("frequency_weeks", 1) or 1
+    offset = container.get("week_offset", 0)
+    day = on_or_before - timedelta(days=(on_or_before.weekday() - weekday) % 7)
+    while (day.isocalendar().week - offset) % every != 0:
+        day -= timedelta(days=7)
+    return day
+
+
+def _parse_time(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _fmt(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@rule(
+    "missed_collection_window",
+    kind="page",
+    params={
+        "container_question": {"type": str, "required": True, "question": True},
+        "working_days": {"type": int, "required": False},
+        "day_ends_at": {"type": str, "required": False, "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"},
+    },
+)
+def missed_collection_window(ctx: RuleContext, params: dict[str, Any]) -> RuleResult:
+    """From the end of the collection day until N working days after it (DOMAIN.md)."""
+    container = ctx.container(ctx.answers.get(params["container_question"]))
+    if container is None:
+        return RuleResult(False, "We could not find that bin", "Choose a bin from the list for this address.")
+    working_days = params.get("working_days", 2)
+    day_ends = _parse_time(params.get("day_ends_at", "17:00"))
+    now = ctx.calendar.local(ctx.now)
+    collection = last_collection(container, now.date())
+    deadline = ctx.calendar.add_working_days(collection, working_days)
+    facts = {"collection_date": collection.isoformat(), "report_deadline": deadline.isoformat()}
+    if collection == now.date() and now.time() < day_ends and not ctx.staff:
+        return RuleResult(
+            False,
+            "Your bin may still be collected today",
+            f"Crews work until {day_ends:%H:%M} on collection day, so your {container['label'].lower()} "
+            f"may still be emptied today.",
+            f"If it has not been emptied by {day_ends:%H:%M}, you can report it from then until the end of "
+            f"{_fmt(deadline)}. Please leave it out.",
+            facts,
+        )
+    if now.date() > deadline:
+        next_collection = last_collection(container, now.date() + timedelta(days=7 * container.get("frequency_weeks", 1)))
+        return RuleResult(
+            False,
+            "It is too late to report this collection",
+            f"Your {container['label'].lower()} was due to be collected on {_fmt(collection)}. Missed collections "
+            f"must be reported within {working_days} working days, by the end of {_fmt(deadline)}.",
+            f"Put it out again for the next collection on {_fmt(next_collection)}.",
+            facts,
+        )
+    return RuleResult(True, facts=facts)
+
+
+@rule(
+    "same_collection",
+    kind="dedupe",
+    params={"container_question": {"type": str, "required": True, "question": True}},
+)
+def same_collection(ctx: RuleContext, params: dict[str, Any]) -> str | None:
+    """One report per property, container and collection."""
+    container = ctx.container(ctx.answers.get(params["container_question"]))
+    if container is None or not ctx.property:
+        return None
+    collection = last_collection(container, ctx.calendar.local(ctx.now).date())
+    return f"{ctx.property['uprn']}:{container['id']}:{collection.isoformat()}"
+
+
+def evaluate_page_rules(page, ctx: RuleContext) -> RuleResult:
+    facts: dict[str, Any] = {}
+    for ref in page.rules:
+        result = REGISTRY[ref.rule].func(ctx, ref.params)
+        if not result.ok:
+            return result
+        facts.update(result.facts)
+    return RuleResult(True, facts=facts)
+
+
+def dedupe_key(definition, ctx: RuleContext) -> str | None:
+    if definition.dedupe is None:
+        return None
+    key = REGISTRY[definition.dedupe.rule].func(ctx, definition.dedupe.params)
+    return f"{definition.id}:{key}" if key else None
