@@ -7,6 +7,7 @@ from typing import Callable
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from workflows.definition import Page, Question
@@ -33,7 +34,8 @@ def _field(question: Question, options: list[tuple[str, str]] | None):
     check = AnswerCheck(question, options)
     kwargs = {"label": question.label, "description": question.hint or "", "validators": [check]}
     if question.type == "radios":
-        return RadioField(choices=options if options is not None else list(question.options),
+        pairs = options if options is not None else list(question.options)
+        return RadioField(choices=[SelectChoice(value, label) for value, label in pairs],
                           validate_choice=False, widget=GovRadioInput(), **kwargs)
     if question.type == "textarea":
         return TextAreaField(widget=GovTextArea(), **kwargs)
@@ -98,10 +100,12 @@ class AddressChoiceForm(FlaskForm):
 
     def __init__(self, addresses, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.uprn.choices = [("", f"{len(addresses)} addresses found")] + [(p.uprn, p.single_line) for p in addresses]
+        self.uprn.choices = [SelectChoice("", f"{len(addresses)} addresses found")] + [
+            SelectChoice(p.uprn, p.single_line) for p in addresses
+        ]
 
     def validate_uprn(self, field):
         if not field.data:
             raise StopValidation("Select an address")
-        if field.data not in {value for value, _ in field.choices if value}:
+        if field.data not in {choice.value for choice in field.choices if choice.value}:
             raise StopValidation("Select an address from the list")

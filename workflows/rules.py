@@ -58,13 +58,17 @@ def rule(name: str, kind: str, params: dict[str, dict[str, Any]]):
     return register
 
 
+EPOCH_MONDAY = date(1970, 1, 5)
+
+
 def last_collection(container: dict[str, Any], on_or_before: date) -> date:
     """The most recent scheduled collection day for a container, on or before a date."""
     weekday = container["weekday"]
     every = container.get("frequency_weeks", 1) or 1
     offset = container.get("week_offset", 0)
     day = on_or_before - timedelta(days=(on_or_before.weekday() - weekday) % 7)
-    while (day.isocalendar().week - offset) % every != 0:
+    # Weeks counted from a fixed Monday, not ISO week numbers: a 53-week year would break the rhythm.
+    while ((day - EPOCH_MONDAY).days // 7 - offset) % every != 0:
         day -= timedelta(days=7)
     return day
 
@@ -109,7 +113,7 @@ def missed_collection_window(ctx: RuleContext, params: dict[str, Any]) -> RuleRe
             facts,
         )
     if now.date() > deadline:
-        next_collection = last_collection(container, now.date() + timedelta(days=7 * container.get("frequency_weeks", 1)))
+        next_collection = last_collection(container, now.date() + timedelta(days=7 * (container.get("frequency_weeks") or 1)))
         return RuleResult(
             False,
             "It is too late to report this collection",

@@ -17,7 +17,7 @@ class CollectionRound(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     stream: Mapped[str] = mapped_column(String(20))
     weekday: Mapped[int]  # Monday is 0
-    # Collections every N weeks from this ISO week parity; 1 means weekly.
+    # Collections every N weeks, counted from Monday 5 January 1970 plus week_offset; 1 means weekly.
     frequency_weeks: Mapped[int] = mapped_column(default=1)
     week_offset: Mapped[int] = mapped_column(default=0)
 

@@ -156,9 +156,8 @@ def submit(
         if existing is None:
             raise
         return SubmitResult(existing, existing.duplicate_of, replayed=True)
-    db.session.add(
+    case.events.append(
         CaseEvent(
-            case_id=case.id,
             kind="submitted",
             actor_type=actor.type,
             actor_staff_id=actor.staff.id if actor.staff else None,
@@ -170,9 +169,8 @@ def submit(
         )
     )
     if original is not None:
-        db.session.add(
+        original.events.append(
             CaseEvent(
-                case_id=original.id,
                 kind="duplicate",
                 actor_type="system",
                 actor_label="System",

@@ -1,0 +1,114 @@
+"""submit(): case, event, contact and outbox row together, or nothing at all."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from frontdoor.extensions import db
+from frontdoor.models import Case, CaseEvent, Contact, Notification, OutboxMessage
+from frontdoor.services import outbox
+from frontdoor.services.actors import Actor
+from frontdoor.services.registry import definition
+from frontdoor.services.submissions import SubmissionRejected, submit
+from tests import factories
+from tests.integration.helpers import answers_for, property_collected_yesterday_evening
+
+
+def counts():
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in (Case, CaseEvent, Contact, OutboxMessage)}
+
+
+def test_submission_writes_case_event_contact_and_outbox(session):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    before = counts()
+    result = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
+    outbox.commit()
+    after = counts()
+    assert {k: after[k] - before[k] for k in after} == {"Case": 1, "CaseEvent": 1, "Contact": 1, "OutboxMessage": 1}
+    case = result.case
+    assert case.state == "submitted" and case.state_category == "open"
+    assert case.team.slug == "waste"
+    assert case.customer.email_normalised == "sam@example.com"
+    contact = db.session.scalar(select(Contact).where(Contact.case_id == case.id))
+    assert (contact.channel, contact.outcome, contact.reason) == ("web", "self_served", "missed_bin")
+    assert case.sla_due_at is not None
+
+
+def test_failure_after_case_insert_leaves_nothing(session, monkeypatch):
+    """Force an error after the case row is flushed: the unit of work rolls back every row."""
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    outbox.commit()
+    before = counts()
+    from frontdoor.services import submissions
+
+    def explode(**kwargs):
+        raise RuntimeError("contact store down")
+
+    monkeypatch.setattr(submissions, "record_contact", explode)
+    with pytest.raises(RuntimeError):
+        submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
+    outbox.rollback()
+    assert counts() == before
+
+
+def test_inline_delivery_stores_one_acknowledgement(session, app, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)  # the embedded default: delivered after commit, inline
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    result = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
+    outbox.commit()
+    notes = db.session.scalars(select(Notification).where(Notification.case_id == result.case.id)).all()
+    assert len(notes) == 1 and result.case.reference in notes[0].subject
+    message = db.session.get(OutboxMessage, notes[0].outbox_id)
+    assert message.status == "sent"
+    assert outbox.deliver(message.id) is False  # delivering again sends nothing
+
+
+def test_second_report_of_same_collection_is_linked_duplicate(session):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    first = submit(definition("missed_bin"), answers_for(prop, "a@example.com"), "web", None, Actor.resident())
+    second = submit(definition("missed_bin"), answers_for(prop, "b@example.com"), "web", None, Actor.resident())
+    other_bin = submit(definition("missed_bin"), answers_for(prop, "c@example.com", container_index=1), "web", None, Actor.resident())
+    outbox.commit()
+    assert first.duplicate_of is None
+    assert second.duplicate_of.id == first.case.id
+    assert second.case.state == "duplicate" and second.case.state_category == "closed"
+    assert other_bin.duplicate_of is None
+    kinds = [e.kind for e in first.case.events]
+    assert "duplicate" in kinds
+
+
+def test_replayed_submission_key_returns_the_same_case(session):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    one = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident(), submission_key="k-123")
+    two = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident(), submission_key="k-123")
+    outbox.commit()
+    assert one.case.id == two.case.id and two.replayed
+    assert db.session.scalar(select(func.count()).select_from(Case).where(Case.submission_key == "k-123")) == 1
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"container": "999999"}, "container"),
+        ({"email": "not-an-email"}, "email"),
+        ({"full_name": ""}, "full_name"),
+        ({"full_name": "x" * 101}, "full_name"),
+        ({"phone": "12345"}, "phone"),
+        ({"address": "000000000000"}, "address"),
+    ],
+)
+def test_bad_answers_are_refused_and_nothing_saved(session, change, field):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    outbox.commit()
+    before = counts()
+    with pytest.raises(SubmissionRejected) as caught:
+        submit(definition("missed_bin"), {**answers_for(prop), **change}, "web", None, Actor.resident())
+    outbox.rollback()
+    assert field in caught.value.errors
+    assert counts() == before
