@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 from frontdoor.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_DB_NAME = "frontdoor_test"
+# One database per test run, so parallel runs on one server never collide.
+TEST_DB_NAME = os.environ.get("TEST_DB_NAME") or f"frontdoor_test_{os.getpid()}"
 
 
 def _postgres_url() -> str | None:
@@ -38,6 +39,11 @@ def database_url():
     url = _postgres_url()
     if url:
         yield url
+        admin_url = os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {TEST_DB_NAME} WITH (FORCE)"))
+        admin.dispose()
         return
     folder = tempfile.mkdtemp(prefix="frontdoor-sqlite-")
     yield f"sqlite:///{folder}/test.sqlite3"
