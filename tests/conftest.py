@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
+from flask_sqlalchemy.session import _app_ctx_id
 
 from frontdoor.extensions import db, limiter
 
@@ -95,9 +97,10 @@ def session(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
-        )
+        # A plain SQLAlchemy Session: Flask-SQLAlchemy's own get_bind() ignores a session-level
+        # bind and would quietly use a fresh connection outside the test's transaction.
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         try:
             yield db.session
         finally:
