@@ -19,6 +19,13 @@ def split_name(full_name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]) or parts[0], parts[-1] if len(parts) > 1 else ""
 
 
+def _first_live(column, value) -> Customer | None:
+    """The oldest customer record with this value that has not been merged into another."""
+    return db.session.scalar(
+        select(Customer).where(column == value, Customer.merged_into_id.is_(None)).order_by(Customer.id).limit(1)
+    )
+
+
 def find_or_create(full_name: str | None, email: str | None, phone: str | None, prop: Property | None) -> Customer | None:
     """Match on the normalised email (then the phone); otherwise a new customer."""
     email_n = normalise_email(email)
@@ -27,19 +34,9 @@ def find_or_create(full_name: str | None, email: str | None, phone: str | None, 
         return None
     customer = None
     if email_n:
-        customer = db.session.scalar(
-            select(Customer)
-            .where(Customer.email_normalised == email_n, Customer.merged_into_id.is_(None))
-            .order_by(Customer.id)
-            .limit(1)
-        )
+        customer = _first_live(Customer.email_normalised, email_n)
     elif phone_e164:
-        customer = db.session.scalar(
-            select(Customer)
-            .where(Customer.phone_e164 == phone_e164, Customer.merged_into_id.is_(None))
-            .order_by(Customer.id)
-            .limit(1)
-        )
+        customer = _first_live(Customer.phone_e164, phone_e164)
     if customer is None:
         first, last = split_name(full_name or "")
         customer = Customer(
