@@ -173,11 +173,17 @@ def check():
     if not answers:
         return redirect(url_for(".details"))
     form = EmptyForm()
+    error = None
     if form.validate_on_submit():
-        payment = bulky.start_payment(booking, {**answers, "address": booking.property.uprn})
-        outbox.commit()
-        return redirect(payment.next_url)
-    return render_template("bulky/check.html", title="Check your booking", form=form, booking=booking,
+        try:
+            payment = bulky.start_payment(booking, {**answers, "address": booking.property.uprn})
+        except bulky.BookingRefused as exc:
+            outbox.rollback()
+            error = str(exc)
+        else:
+            outbox.commit()
+            return redirect(payment.next_url)
+    return render_template("bulky/check.html", title="Check your booking", form=form, booking=booking, error=error,
                            answers=answers, lines=bulky.item_lines(booking), pounds=pounds, back=url_for(".details"))
 
 

@@ -19,7 +19,7 @@ from frontdoor.services.actors import Actor
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
-from frontdoor.services.submissions import submit
+from frontdoor.services.submissions import SubmissionRejected, submit, validate
 from frontdoor.services.transitions import transition
 from workflows import booking as rules
 from workflows import fees as pricing
@@ -93,9 +93,19 @@ def release(booking: Booking) -> None:
         db.session.flush()
 
 
-def start_payment(booking: Booking, answers: dict, return_endpoint: str = "bulky.payment_return") -> Payment:
+def check_answers(answers: dict, actor: Actor) -> None:
+    """The details are checked before any money is taken, so a paid booking always becomes a case."""
+    try:
+        validate(definition(), answers, actor, utcnow())
+    except SubmissionRejected as exc:
+        raise BookingRefused("; ".join(exc.errors.values()) or str(exc)) from exc
+
+
+def start_payment(booking: Booking, answers: dict, return_endpoint: str = "bulky.payment_return",
+                  actor: Actor | None = None) -> Payment:
     if booking.status != "held":
         raise BookingRefused("This booking can no longer be paid for. Start again")
+    check_answers(answers, actor or Actor.resident())
     booking.answers = dict(answers)
     booking.location = str(answers.get("location", ""))[:500]
     existing = db.session.scalar(select(Payment).where(Payment.booking_id == booking.id, Payment.status == "created"))
@@ -175,6 +185,7 @@ def record_free(booking: Booking, answers: dict, reason: str, actor: Actor, chan
     reason = (reason or "").strip()
     if not reason:
         raise BookingRefused("Enter the reason the collection is free")
+    check_answers(answers, actor)
     booking.answers = dict(answers)
     booking.location = str(answers.get("location", ""))[:500]
     return confirm(booking, actor, channel, free_reason=reason)
