@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, render_template
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from frontdoor.extensions import db
@@ -18,8 +19,8 @@ from workflows.fees import pounds
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 
-OUTCOMES = [("success", "Card accepted"), ("declined", "Card declined"), ("cancelled", "Cancel the payment"),
-            ("error", "Provider error")]
+OUTCOMES = [SelectChoice("success", "Card accepted"), SelectChoice("declined", "Card declined"),
+            SelectChoice("cancelled", "Cancel the payment"), SelectChoice("error", "Provider error")]
 
 
 class TestCardForm(FlaskForm):
