@@ -59,6 +59,10 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         "NOTIFY_TEMPLATE_EMAIL": env.get("NOTIFY_TEMPLATE_EMAIL", ""),
         "NOTIFY_TEMPLATE_SMS": env.get("NOTIFY_TEMPLATE_SMS", ""),
+        # Payments: "test" is the embedded hosted page (/pay/test/...); "govuk_pay" speaks GOV.UK Pay.
+        "PAYMENT_PROVIDER": env.get("PAYMENT_PROVIDER", "test"),
+        "GOVUK_PAY_BASE_URL": env.get("GOVUK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk"),
+        "GOVUK_PAY_API_KEY": env.get("GOVUK_PAY_API_KEY", ""),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

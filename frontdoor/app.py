@@ -45,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from frontdoor import auth, cli, web
     from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
+    from frontdoor.services import bulky, subscriptions  # noqa: F401  register payment success handlers
 
     auth.init_app(app)
     web.init_app(app)
@@ -55,6 +56,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(caseworker_bp, url_prefix="/staff")
+
+    from caseworker.bulky_routes import bp as staff_bulky_bp
+    from portal.bulky_routes import bp as bulky_bp
+    from portal.payment_routes import bp as payments_bp
+
+    app.register_blueprint(bulky_bp, url_prefix="/bulky-waste")
+    app.register_blueprint(payments_bp, url_prefix="/pay")
+    app.register_blueprint(staff_bulky_bp, url_prefix="/staff/bulky")
 
     assets_dir = app.config["ASSETS_DIR"]
 

@@ -79,6 +79,75 @@ STATE = {
     },
 }
 
+PENCE = {"type": "integer", "minimum": 0}
+
+FEES = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["fund_code", "pricing", "items"],
+    "properties": {
+        "fund_code": {"type": "string", "minLength": 1, "maxLength": 32},
+        "max_units": {"type": "integer", "minimum": 1, "maximum": 50},
+        "pricing": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["model"],
+            "properties": {
+                "model": {"enum": ["single", "banded", "per_item"]},
+                "price": PENCE,
+                "minimum": PENCE,
+                "bands": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["up_to", "price"],
+                        "properties": {"up_to": {"type": "integer", "minimum": 1}, "price": PENCE},
+                    },
+                },
+            },
+        },
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "label"],
+                "properties": {
+                    "code": IDENT,
+                    "label": {"type": "string", "minLength": 1},
+                    "price": PENCE,
+                    "units": {"type": "integer", "minimum": 1, "maximum": 10},
+                    "surcharge": PENCE,
+                },
+            },
+        },
+        "refund": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "before_cutoff": {"oneOf": [{"enum": ["full", "none"]}, {"type": "object", "properties": {"keep": PENCE}, "required": ["keep"], "additionalProperties": False}]},
+                "after_cutoff": {"oneOf": [{"enum": ["full", "none"]}, {"type": "object", "properties": {"keep": PENCE}, "required": ["keep"], "additionalProperties": False}]},
+            },
+        },
+        "refund_cheaper_amendment": {"type": "boolean"},
+    },
+}
+
+BOOKING = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "days_ahead": {"type": "integer", "minimum": 1, "maximum": 365},
+        "cutoff": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+        "hold_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
+        "round_stream": {"type": "string", "minLength": 1},
+        "reminder_days": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 60}},
+    },
+}
+
 DEFINITION_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Front Door workflow definition",
@@ -128,5 +197,9 @@ DEFINITION_SCHEMA = {
         # Where a report matching an earlier one by the dedupe rule goes (linked to the first).
         "duplicate_state": IDENT,
         "states": {"type": "object", "minProperties": 1, "additionalProperties": STATE},
+        # Paid, bookable services (bulky waste): prices and booking rules as data. See workflows/fees.py
+        # and workflows/booking.py for what each key means.
+        "fees": FEES,
+        "booking": BOOKING,
     },
 }

@@ -5,3 +5,6 @@ from frontdoor.models.staff import StaffUser, Team, staff_teams  # noqa: F401
 from frontdoor.models.cases import Case, CaseEvent  # noqa: F401
 from frontdoor.models.contacts import Contact  # noqa: F401
 from frontdoor.models.outbox import Notification, OutboxMessage  # noqa: F401
+from frontdoor.models.bookings import Booking, BookingSlot, SlotHold  # noqa: F401
+from frontdoor.models.subscriptions import GardenSubscription  # noqa: F401
+from frontdoor.models.payments import Payment, Refund, TestProviderPayment  # noqa: F401

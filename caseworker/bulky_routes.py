@@ -1,0 +1,152 @@
+"""Staff pages for bulky waste and income: the collection manifest (HTML, printable, CSV), marking
+collections, booking on a caller's behalf, and the income reconciliation report."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from frontdoor.auth import staff_required
+from frontdoor.extensions import db
+from frontdoor.models import Booking, Case, CollectionRound
+from frontdoor.services import bulky, income, outbox, properties
+from frontdoor.services.actors import Actor
+from frontdoor.services.slots import SlotFull
+from frontdoor.services.transitions import TransitionRefused
+from workflows.fees import FeeError, catalogue, pounds
+
+bp = Blueprint("staff_bulky", __name__, template_folder="templates")
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+def _day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        abort(400, "Enter the date as YYYY-MM-DD")
+
+
+def _rounds():
+    stream = bulky.booking_rules().get("round_stream", "bulky")
+    return db.session.scalars(select(CollectionRound).where(CollectionRound.stream == stream)
+                              .order_by(CollectionRound.name)).all()
+
+
+@bp.get("/manifest")
+@staff_required()
+def manifest():
+    rounds = _rounds()
+    round_id = request.args.get("round", type=int) or (rounds[0].id if rounds else None)
+    day = _day(request.args.get("day"), bulky.working_calendar().local(bulky.utcnow()).date() + timedelta(days=1))
+    rows = bulky.manifest(round_id, day) if round_id else []
+    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_([b.case_id for b in rows if b.case_id])))}
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["reference", "address", "postcode", "items", "location", "status", "reason"])
+        for b in rows:
+            case = cases.get(b.case_id)
+            writer.writerow([case.reference if case else b.reference, b.property.single_line, b.property.postcode,
+                             "; ".join(bulky.item_lines(b)), b.location, b.status, b.outcome_reason or ""])
+        return Response(out.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename=manifest-{day.isoformat()}.csv"})
+    return render_template("staff_bulky/manifest.html", title=f"Bulky collections on {day:%A %-d %B %Y}", rows=rows,
+                           cases=cases, rounds=rounds, round_id=round_id, day=day, lines=bulky.item_lines,
+                           form=EmptyForm())
+
+
+@bp.post("/bookings/<int:booking_id>/mark")
+@staff_required("caseworker", "team_lead")
+def mark(booking_id):
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        abort(404)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = request.form.get("outcome", "")
+    reason = request.form.get("reason", "").strip()
+    try:
+        if outcome == "not_collected" and not reason:
+            raise bulky.BookingRefused("Enter why the items were not collected")
+        bulky.mark(booking, outcome, Actor.for_staff(current_user), reason)
+    except (bulky.BookingRefused, TransitionRefused) as exc:
+        outbox.rollback()
+        flash(str(exc), "error")
+    else:
+        outbox.commit()
+        flash("Saved", "success")
+    return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
+
+
+@bp.route("/book", methods=["GET", "POST"])
+@staff_required("advisor", "caseworker", "team_lead")
+def book():
+    """An advisor books for a caller: take payment on the same payment page, or record a free collection."""
+    form = EmptyForm()
+    errors: dict[str, str] = {}
+    values = request.form
+    if form.validate_on_submit():
+        prop = properties.by_uprn(values.get("uprn", "").strip())
+        if prop is None:
+            errors["uprn"] = "Enter the UPRN of an address we know"
+        answers = {k: values.get(k, "").strip() for k in ("location", "full_name", "email", "phone")}
+        for key, message in (("location", "Enter where the items will be left"), ("full_name", "Enter the caller's name")):
+            if not answers[key]:
+                errors[key] = message
+        free = values.get("payment") == "free"
+        if free and not values.get("free_reason", "").strip():
+            errors["free_reason"] = "Enter the reason the collection is free"
+        if not errors:
+            raw = {k[len("item-"):]: v for k, v in values.items() if k.startswith("item-") and v.strip()}
+            slot = values.get("slot", "")
+            try:
+                booking = bulky.hold(prop, raw, int(slot) if slot.isdigit() else 0)
+                answers = {k: v for k, v in answers.items() if v}
+                answers["address"] = prop.uprn
+                actor = Actor.for_staff(current_user)
+                if free:
+                    bulky.record_free(booking, answers, values["free_reason"], actor, "phone")
+                    outbox.commit()
+                    flash(f"Free collection recorded: {booking.reference}", "success")
+                    return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
+                payment = bulky.start_payment(booking, answers)
+                payment.purpose = {**payment.purpose, "channel": "phone"}
+                outbox.commit()
+                return redirect(payment.next_url)
+            except (FeeError, SlotFull, bulky.BookingRefused) as exc:
+                outbox.rollback()
+                errors["items" if isinstance(exc, FeeError) else "slot"] = str(exc)
+    return render_template("staff_bulky/book.html", title="Book a bulky collection for a caller", form=form,
+                           errors=errors, values=values, items=catalogue(bulky.fees()).values(),
+                           slots=bulky.available_slots(), pounds=pounds)
+
+
+@bp.get("/income")
+@staff_required("team_lead")
+def income_report():
+    today = bulky.working_calendar().local(bulky.utcnow()).date()
+    start = _day(request.args.get("start"), today - timedelta(days=30))
+    end = _day(request.args.get("end"), today)
+    if end < start:
+        abort(400, "The end date must be on or after the start date")
+    lines = income.reconciliation(start, end)
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["day", "service", "fund_code", "payments", "payments_pence", "refunds", "refunds_pence", "net_pence"])
+        for x in lines:
+            writer.writerow([x.day.isoformat(), x.service, x.fund_code, x.payments_count, x.payments_pence,
+                             x.refunds_count, x.refunds_pence, x.net_pence])
+        return Response(out.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename=income-{start}-{end}.csv"})
+    return render_template("staff_bulky/income.html", title="Income reconciliation", lines=lines, start=start, end=end,
+                           totals=income.totals(lines), pounds=pounds)

@@ -1,0 +1,104 @@
+"""Payments: start one, confirm it server-side (idempotently), refund against it.
+
+confirm() locks the payment row and asks the provider; a payment already settled is returned
+unchanged, so a refreshed return page, a repeated callback or the sweep job change nothing.
+What a successful payment is *for* is handled by a callback registered per purpose kind
+(`@on_success("bulky_booking")`), called once, inside the same transaction.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Callable
+
+from sqlalchemy import select
+
+from frontdoor.extensions import db
+from frontdoor.models import Payment, Refund
+from frontdoor.models.base import utcnow
+from frontdoor.services.payments.providers import ProviderError, provider_for
+
+SUCCESS_HANDLERS: dict[str, Callable[[Payment], None]] = {}
+FINAL = ("success", "declined", "cancelled", "error")
+
+
+class RefundRefused(Exception):
+    """A refund that may not happen; the message is for the person who asked."""
+
+
+def on_success(kind: str):
+    def register(func):
+        SUCCESS_HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def start(*, amount_pence: int, service: str, fund_code: str, description: str, purpose: dict,
+          return_url: Callable[[Payment], str], booking_id: int | None = None,
+          subscription_id: int | None = None, provider: str | None = None) -> Payment:
+    """Create our record and the provider's; `return_url(payment)` builds where the payer comes back."""
+    chosen = provider_for(provider)
+    payment = Payment(reference=f"FD-{secrets.token_hex(8).upper()}", provider=chosen.name,
+                      amount_pence=amount_pence, status="created", service=service, fund_code=fund_code,
+                      description=description[:255], purpose=purpose, booking_id=booking_id,
+                      subscription_id=subscription_id)
+    db.session.add(payment)
+    db.session.flush()
+    payment.provider_id, payment.next_url = chosen.create(payment, return_url(payment))
+    db.session.flush()
+    return payment
+
+
+def by_reference(reference: str) -> Payment | None:
+    return db.session.scalar(select(Payment).where(Payment.reference == reference))
+
+
+def confirm(payment: Payment) -> Payment:
+    """Settle a payment from the provider's own answer. Idempotent: a settled payment is left alone."""
+    db.session.execute(select(Payment.id).where(Payment.id == payment.id).with_for_update())
+    db.session.refresh(payment)
+    if payment.status in FINAL:
+        return payment
+    status = provider_for(payment.provider).status(payment)
+    if status == "created":
+        return payment
+    payment.status = status
+    payment.confirmed_at = utcnow()
+    db.session.flush()
+    if status == "success":
+        handler = SUCCESS_HANDLERS.get(payment.purpose.get("kind"))
+        if handler:
+            handler(payment)
+    return payment
+
+
+def refund(payment: Payment, amount_pence: int, reason: str) -> Refund:
+    """Refund through the provider and record it. Refuses more than is left of the payment."""
+    db.session.execute(select(Payment.id).where(Payment.id == payment.id).with_for_update())
+    db.session.refresh(payment)
+    if amount_pence <= 0:
+        raise RefundRefused("Enter a refund amount greater than zero")
+    if payment.status != "success":
+        raise RefundRefused("Only a successful payment can be refunded")
+    if amount_pence > payment.refundable_pence:
+        raise RefundRefused(
+            f"The refund cannot be more than the £{payment.refundable_pence / 100:.2f} left of this payment"
+        )
+    try:
+        result = provider_for(payment.provider).refund(payment, amount_pence)
+    except ProviderError as exc:
+        raise RefundRefused(str(exc)) from exc
+    refund_row = Refund(payment_id=payment.id, amount_pence=amount_pence, provider_refund_id=result.provider_refund_id,
+                        status=result.status, reason=reason)
+    db.session.add(refund_row)
+    db.session.flush()
+    db.session.refresh(payment)
+    return refund_row
+
+
+def pending(older_than_seconds: int = 120, limit: int = 200) -> list[int]:
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    return list(db.session.scalars(select(Payment.id).where(Payment.status == "created", Payment.created_at < cutoff)
+                                   .order_by(Payment.id).limit(limit)))

@@ -1,0 +1,239 @@
+"""The resident's bulky waste journey: address, items, date (holds a place), details, check, pay,
+confirmation; then cancel. Thin: each view reads a form and calls one function in services/bulky.py.
+
+The journey lives in the signed session cookie under "bulky"; bookings the resident made in this
+browser are listed under "bulky_mine", so one resident cannot open another's booking by reference.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
+from sqlalchemy import select
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from frontdoor.extensions import db
+from frontdoor.models import Booking, Case, Payment
+from frontdoor.services import bulky, outbox, payments, properties
+from frontdoor.services.actors import Actor
+from frontdoor.services.slots import SlotFull
+from workflows.fees import FeeError, catalogue, pounds, quote
+from workflows.forms import AddressChoiceForm, PostcodeForm
+
+bp = Blueprint("bulky", __name__, template_folder="templates")
+
+
+def _state() -> dict:
+    return session.setdefault("bulky", {})
+
+
+def _save(**values) -> None:
+    _state().update(values)
+    session.modified = True
+
+
+def _held_booking() -> Booking | None:
+    booking_id = _state().get("booking_id")
+    booking = db.session.get(Booking, booking_id) if booking_id else None
+    return booking if booking is not None and booking.status == "held" else None
+
+
+def _mine(reference: str) -> Booking:
+    if reference not in session.get("bulky_mine", []):
+        abort(404)
+    booking = db.session.scalar(select(Booking).where(Booking.reference == reference))
+    if booking is None:
+        abort(404)
+    return booking
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+class DetailsForm(FlaskForm):
+    location = TextAreaField("Where will the items be left?", widget=GovTextArea(),
+                             validators=[InputRequired(message="Enter where the items will be left"), Length(max=500)])
+    full_name = StringField("Full name", widget=GovTextInput(),
+                            validators=[InputRequired(message="Enter your full name"), Length(max=100)])
+    email = StringField("Email address", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter your email address"),
+                                    Email(message="Enter an email address in the correct format, like name@example.com"),
+                                    Length(max=254)])
+    phone = StringField("UK phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=30)])
+
+
+@bp.get("/")
+def start():
+    definition = bulky.definition()
+    return render_template("bulky/start.html", title=definition.title, definition=definition,
+                           items=catalogue(bulky.fees()).values(), fees=bulky.fees(), pounds=pounds)
+
+
+@bp.route("/address", methods=["GET", "POST"])
+def address():
+    definition = bulky.definition()
+    page = definition.page("address")
+    question = page.questions[0]
+    postcode = request.args.get("postcode")
+    if postcode is None:
+        form = PostcodeForm()
+        if form.validate_on_submit():
+            if properties.addresses_at(form.postcode.data):
+                return redirect(url_for(".address", postcode=form.postcode.data))
+            form.postcode.errors.append(f"We could not find any addresses for {form.postcode.data}. Check the postcode")
+        return render_template("portal/postcode.html", title=page.title, page=page, form=form, question=question,
+                               back=url_for(".start"))
+    addresses = properties.addresses_at(postcode)
+    if not addresses:
+        return redirect(url_for(".address"))
+    form = AddressChoiceForm(addresses, data={"uprn": _state().get("uprn")})
+    if form.validate_on_submit():
+        _save(uprn=form.uprn.data)
+        return redirect(url_for(".items"))
+    return render_template("portal/address.html", title=page.title, page=page, form=form, postcode=postcode,
+                           back=url_for(".address"))
+
+
+@bp.route("/items", methods=["GET", "POST"])
+def items():
+    if not _state().get("uprn"):
+        return redirect(url_for(".address"))
+    fees = bulky.fees()
+    form = EmptyForm()
+    chosen = dict(_state().get("items", {}))
+    error = None
+    if form.validate_on_submit():
+        raw = {k[len("item-"):]: v for k, v in request.form.items() if k.startswith("item-") and v.strip()}
+        try:
+            chosen = quote(fees, raw).items
+        except FeeError as exc:
+            error = str(exc)
+            chosen = raw
+        else:
+            _save(items=chosen)
+            return redirect(url_for(".date"))
+    return render_template("bulky/items.html", title="What do you want us to collect?", form=form, error=error,
+                           items=catalogue(fees).values(), chosen=chosen, limit=fees.get("max_units", 5),
+                           pounds=pounds, back=url_for(".address"))
+
+
+@bp.route("/date", methods=["GET", "POST"])
+def date():
+    state = _state()
+    if not state.get("items"):
+        return redirect(url_for(".items"))
+    prop = properties.by_uprn(state.get("uprn", ""))
+    if prop is None:
+        return redirect(url_for(".address"))
+    held = _held_booking()
+    error = None
+    form = EmptyForm()
+    if form.validate_on_submit():
+        slot_id = request.form.get("slot", "")
+        if not slot_id.isdigit():
+            error = "Choose a collection date"
+        else:
+            if held is not None:  # choosing again gives the earlier place back first
+                bulky.release(held)
+            try:
+                booking = bulky.hold(prop, state["items"], int(slot_id))
+            except (SlotFull, bulky.BookingRefused, FeeError) as exc:
+                outbox.commit()  # keep the released place released
+                error = str(exc)
+            else:
+                outbox.commit()
+                _save(booking_id=booking.id)
+                return redirect(url_for(".details"))
+    slots = bulky.available_slots()
+    outbox.commit()
+    return render_template("bulky/date.html", title="Choose a collection date", form=form, error=error, slots=slots,
+                           held=held, minutes=bulky.booking_rules()["hold_minutes"], back=url_for(".items"))
+
+
+@bp.route("/details", methods=["GET", "POST"])
+def details():
+    booking = _held_booking()
+    if booking is None:
+        return redirect(url_for(".date"))
+    form = DetailsForm(data=_state().get("answers", {}))
+    if form.validate_on_submit():
+        _save(answers={k: form[k].data.strip() for k in ("location", "full_name", "email", "phone") if form[k].data})
+        return redirect(url_for(".check"))
+    return render_template("bulky/details.html", title="Your details", form=form, back=url_for(".date"))
+
+
+@bp.route("/check", methods=["GET", "POST"])
+def check():
+    booking = _held_booking()
+    answers = _state().get("answers")
+    if booking is None:
+        return redirect(url_for(".date"))
+    if not answers:
+        return redirect(url_for(".details"))
+    form = EmptyForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            payment = bulky.start_payment(booking, {**answers, "address": booking.property.uprn})
+        except bulky.BookingRefused as exc:
+            outbox.rollback()
+            error = str(exc)
+        else:
+            outbox.commit()
+            return redirect(payment.next_url)
+    return render_template("bulky/check.html", title="Check your booking", form=form, booking=booking, error=error,
+                           answers=answers, lines=bulky.item_lines(booking), pounds=pounds, back=url_for(".details"))
+
+
+@bp.get("/return/<reference>")
+def payment_return(reference):
+    """Where the provider sends the payer back. The URL proves nothing: we ask the provider."""
+    payment = payments.by_reference(reference)
+    if payment is None or (payment.booking_id is None and payment.subscription_id is None):
+        abort(404)
+    payment = payments.confirm(payment)
+    if payment.subscription_id is not None:
+        outbox.commit()
+        return render_template("bulky/garden_result.html", title="Garden waste subscription", payment=payment,
+                               pounds=pounds)
+    booking = db.session.get(Booking, payment.booking_id)
+    outbox.commit()
+    if payment.status == "success":
+        mine = session.setdefault("bulky_mine", [])
+        if booking.reference not in mine:
+            mine.append(booking.reference)
+            session.modified = True
+        session.pop("bulky", None)
+        return redirect(url_for(".booking_page", reference=booking.reference))
+    return render_template("bulky/not_paid.html", title="Your payment was not completed", payment=payment,
+                           booking=booking, form=EmptyForm())
+
+
+@bp.get("/booking/<reference>")
+def booking_page(reference):
+    booking = _mine(reference)
+    paid = db.session.scalars(select(Payment).where(Payment.booking_id == booking.id).order_by(Payment.id)).all()
+    case = db.session.get(Case, booking.case_id) if booking.case_id else None
+    return render_template("bulky/booking.html", title="Your bulky waste collection", booking=booking, case=case,
+                           lines=bulky.item_lines(booking), payments=paid, pounds=pounds,
+                           can_change=bulky.can_change(booking))
+
+
+@bp.route("/booking/<reference>/cancel", methods=["GET", "POST"])
+def cancel(reference):
+    booking = _mine(reference)
+    form = EmptyForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            bulky.cancel(booking, Actor.resident())
+        except bulky.BookingRefused as exc:
+            outbox.rollback()
+            error = str(exc)
+        else:
+            outbox.commit()
+            return redirect(url_for(".booking_page", reference=reference))
+    return render_template("bulky/cancel.html", title="Cancel your collection", form=form, booking=booking,
+                           error=error, back=url_for(".booking_page", reference=reference))
