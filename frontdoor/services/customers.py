@@ -1,6 +1,8 @@
 """Finding or creating the customer a request is from ("tell us once")."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from frontdoor.extensions import db
@@ -10,6 +12,28 @@ from workflows.validation import normalise_phone
 
 def normalise_email(email: str | None) -> str | None:
     return email.strip().lower() if email else None
+
+
+def name_key(*names: str | None) -> str | None:
+    """Lower-case letters-only tokens, sorted: "Smith, John" and "john smith" give the same key."""
+    tokens = sorted(t for n in names for t in re.split(r"[^a-z0-9']+", (n or "").lower()) if t)
+    return " ".join(tokens)[:201] or None
+
+
+def keep_search_name(customer: Customer) -> None:
+    """The one place customers.search_name and the distinct-names table are kept current."""
+    from frontdoor.models import CustomerName
+
+    key = name_key(customer.first_name, customer.last_name)
+    customer.search_name = key
+    if not key:
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(CustomerName).values(name=key).on_conflict_do_nothing())
 
 
 def split_name(full_name: str) -> tuple[str, str]:
@@ -53,6 +77,7 @@ def find_or_create(full_name: str | None, email: str | None, phone: str | None, 
             contact_preference="email" if email_n else ("sms" if phone_e164 else "none"),
             flags={},
         )
+        keep_search_name(customer)
         db.session.add(customer)
     else:
         # Fill gaps only: what the customer already told us stays unless they change it themselves.
