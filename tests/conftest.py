@@ -88,6 +88,18 @@ def _reset_rate_limits(app):
     yield
 
 
+from flask_sqlalchemy.session import Session as _FlaskSession  # noqa: E402
+
+
+class _ConnectionBoundSession(_FlaskSession):
+    """Flask-SQLAlchemy's get_bind returns the engine for every model, ignoring the session's bind, so
+    the test's connection (and its rollback) was bypassed; on SQLite the second connection then
+    waited on the outer BEGIN IMMEDIATE until 'database is locked'."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else (self.bind if self.bind is not None else super().get_bind(mapper, clause, **kwargs))
+
+
 @pytest.fixture
 def session(app):
     """A test in one outer transaction; every commit the app makes releases a savepoint."""
@@ -96,7 +108,8 @@ def session(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False,
+             "class_": _ConnectionBoundSession}
         )
         try:
             yield db.session

@@ -165,3 +165,18 @@ def assignable_staff(case: Case) -> list[StaffUser]:
         .where(staff_teams.c.team_id == case.team_id, StaffUser.active.is_(True), StaffUser.role != "advisor")
         .order_by(StaffUser.name)
     ))
+
+
+def filter_options(user: StaffUser) -> dict:
+    """Choices for the queue's filters, from what the user can see."""
+    from frontdoor.models import staff_teams
+
+    teams = visible_team_ids(user)
+    team_rows = db.session.scalars(select(Team).where(Team.id.in_(teams)) if teams is not None else select(Team))
+    wards = db.session.scalars(select(Property.ward).distinct().order_by(Property.ward).limit(200))
+    services = db.session.scalars(select(Case.workflow_id).distinct().order_by(Case.workflow_id))
+    staff_q = select(StaffUser).where(StaffUser.active.is_(True), StaffUser.role != "advisor")
+    if teams is not None:
+        staff_q = staff_q.join(staff_teams, staff_teams.c.staff_id == StaffUser.id).where(staff_teams.c.team_id.in_(teams))
+    return {"teams": [(t.slug, t.name) for t in team_rows], "wards": list(wards), "services": list(services),
+            "staff": [(str(s.id), s.name) for s in db.session.scalars(staff_q.distinct().order_by(StaffUser.name))]}
