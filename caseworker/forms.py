@@ -52,6 +52,10 @@ class TaskForm(FlaskForm):
                        widget=GovTextInput(), render_kw={"type": "date"})
 
 
+class ClaimForm(FlaskForm):
+    version = HiddenField()
+
+
 class AssignForm(FlaskForm):
     version = HiddenField()
     assignee = SelectField("Assign to", widget=GovSelect())

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from caseworker.forms import (AskInformationForm, choices, AssignForm, BulkForm, NoteForm, SignInForm, TaskForm,
+from caseworker.forms import (AskInformationForm, ClaimForm, choices, AssignForm, BulkForm, NoteForm, SignInForm, TaskForm,
                               TransitionForm)
 from frontdoor.auth import is_staff, staff_required
 from frontdoor.extensions import db, limiter
@@ -152,7 +152,7 @@ def bulk():
 @staff_required("caseworker", "team_lead")
 def claim(reference):
     found = _case_or_404(reference)
-    form = AssignForm()
+    form = ClaimForm()
     if not form.validate_on_submit():
         abort(400, "Your form has expired. Go back, refresh the page and try again.")
     try:
