@@ -21,11 +21,13 @@ def search():
     result = None
     if "q" in request.args and form.validate():
         result = customer_search.search(form.q.data)
-        if result.customers:
-            audit.record(current_user, "read", "customer.search", kind=result.kind,
-                         customer_ids=[c.id for c in result.customers[:50]])
-            outbox.commit()
-    return render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
+    page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
+    if result is not None and result.customers:
+        # After rendering: the commit would expire what the template reads (a reload per object).
+        audit.record(current_user, "read", "customer.search", kind=result.kind,
+                     customer_ids=[c.id for c in result.customers[:50]])
+        outbox.commit()
+    return page
 
 
 def _customer_or_404(customer_id: int) -> Customer:
@@ -43,14 +45,15 @@ def customer(customer_id):
         flash("This record was merged into the one below.", "success")
         return redirect(url_for(".customer", customer_id=found.merged_into_id))
     scope = single_view.customer_scope(found)
-    audit.record(current_user, "read", "customer.view", customer_id=found.id)
-    outbox.commit()
-    return render_template(
+    page = render_template(
         "caseworker/customer.html", title=found.full_name or "Customer", customer=found,
         cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope), timeline=single_view.timeline(scope),
         merges=merges.merges_of(found), outcome_labels=single_view.OUTCOME_LABELS, calendar=working_calendar(),
         service_title=single_view.service_title, form=MergeForm(formdata=None),
     )
+    audit.record(current_user, "read", "customer.view", customer_id=found.id)
+    outbox.commit()
+    return page
 
 
 @bp.get("/properties/<uprn>")

@@ -192,10 +192,8 @@ def _render_case(found, form=None, error=None, status=200, **forms):
     assign_form.assignee.data = str(found.assignee_id or "")
     task_form = forms.get("task_form") or TaskForm(formdata=None)
     task_form.team.choices = _team_choices()
-    audit.record(current_user, "read", "case.view", customer_id=found.customer_id, case_id=found.id)
-    outbox.commit()
     can_work = queues.can_work(current_user, found)
-    return render_template(
+    page = render_template(
         "caseworker/case.html", title=f"Case {found.reference}", case=found, definition=definition,
         transitions=available(found, _actor()) if can_work else [], form=form or TransitionForm(formdata=None), error=error,
         calendar=working_calendar(), can_work=can_work, assign_form=assign_form, task_form=task_form,
@@ -203,7 +201,10 @@ def _render_case(found, form=None, error=None, status=200, **forms):
         ask_form=forms.get("ask_form") or AskInformationForm(formdata=None),
         ask_transition=next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None) if can_work else None,
         tasks=case_work.tasks_for_case(found), related=case_work.related_cases(found),
-    ), status
+    )
+    audit.record(current_user, "read", "case.view", customer_id=found.customer_id, case_id=found.id)
+    outbox.commit()
+    return page, status
 
 
 def _team_choices():

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select, text
+from sqlalchemy.orm import selectinload
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, Customer, Property
@@ -54,7 +55,8 @@ def classify(query: str) -> tuple[str, str]:
 
 
 def _live(query):
-    return query.where(Customer.merged_into_id.is_(None))
+    # The results table shows each address: load them in one query, not one per row.
+    return query.where(Customer.merged_into_id.is_(None)).options(selectinload(Customer.property))
 
 
 def search(query: str, limit: int = LIMIT) -> SearchResult:
