@@ -5,12 +5,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from caseworker.forms import MergeForm, SearchForm
+from caseworker.forms import MergeForm, ProfileForm, SearchForm
 from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.models import Customer, CustomerMerge, Property
-from frontdoor.services import audit, customer_search, merges, outbox, single_view
+from frontdoor.services import audit, customer_search, customers, merges, outbox, single_view
 from frontdoor.services.registry import working_calendar
 
 
@@ -39,7 +39,7 @@ def _customer_or_404(customer_id: int) -> Customer:
 
 @bp.get("/customers/<int:customer_id>")
 @staff_required()
-def customer(customer_id):
+def customer(customer_id, profile_form=None, status=200):
     found = _customer_or_404(customer_id)
     if found.merged_into_id is not None and request.args.get("show") != "merged":
         flash("This record was merged into the one below.", "success")
@@ -50,10 +50,30 @@ def customer(customer_id):
         cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope), timeline=single_view.timeline(scope),
         merges=merges.merges_of(found), outcome_labels=single_view.OUTCOME_LABELS, calendar=working_calendar(),
         service_title=single_view.service_title, form=MergeForm(formdata=None),
+        profile_form=profile_form or ProfileForm(formdata=None, data={
+            "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
     )
     audit.record(current_user, "read", "customer.view", customer_id=found.id)
     outbox.commit()
-    return page
+    return page, status
+
+
+@bp.post("/customers/<int:customer_id>/profile")
+@staff_required()
+def customer_profile(customer_id):
+    found = _customer_or_404(customer_id)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            changed = customers.update_profile(found, form.flags.data or [], form.contact_preference.data)
+            audit.record(current_user, "write", "customer.profile", customer_id=found.id, changed=changed)
+            outbox.commit()
+            flash("Flags and contact preference saved.", "success")
+            return redirect(url_for(".customer", customer_id=found.id))
+        except customers.ProfileRefused as exc:
+            outbox.rollback()
+            form.contact_preference.errors = [str(exc)]
+    return customer(customer_id, profile_form=form, status=400)
 
 
 @bp.get("/properties/<uprn>")

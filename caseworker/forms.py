@@ -114,3 +114,12 @@ class StaffForm(FlaskForm):
 class TeamForm(FlaskForm):
     slug = StringField("Short name (letters, numbers and underscores)", validators=[InputRequired("Enter a short name"), Length(max=50)], widget=GovTextInput())
     name = StringField("Team name", validators=[InputRequired("Enter the team name"), Length(max=100)], widget=GovTextInput())
+
+
+class ProfileForm(FlaskForm):
+    flags = SelectMultipleField("Flags", choices=choices([
+        ("vulnerable", "Vulnerable"), ("assisted_collection", "Assisted collection"), ("call_back", "Needs a call back")]),
+        widget=GovCheckboxesInput())
+    contact_preference = RadioField("How do they want updates?", choices=choices([
+        ("email", "Email"), ("sms", "Text message"), ("none", "No updates")]),
+        validators=[InputRequired("Choose how they want updates")], widget=GovRadioInput())

@@ -87,3 +87,28 @@ def find_or_create(full_name: str | None, email: str | None, phone: str | None, 
             customer.property_id = prop.id
     db.session.flush()
     return customer
+
+
+FLAGS = ("vulnerable", "assisted_collection", "call_back")
+
+
+class ProfileRefused(Exception):
+    """The message is for the person who asked."""
+
+
+def update_profile(customer: Customer, flags: list[str], contact_preference: str) -> dict:
+    """Flags and contact preference, set by staff. Returns what changed, for the audit log."""
+    if customer.merged_into_id is not None:
+        raise ProfileRefused("This record was merged; change the record it was merged into")
+    if contact_preference == "email" and not customer.email:
+        raise ProfileRefused("There is no email address for this customer")
+    if contact_preference == "sms" and not customer.phone_e164:
+        raise ProfileRefused("There is no mobile number for this customer")
+    new_flags = {**(customer.flags or {}), **{f: f in flags for f in FLAGS}}
+    changed = {k: v for k, v in new_flags.items() if (customer.flags or {}).get(k, False) != v}
+    if customer.contact_preference != contact_preference:
+        changed["contact_preference"] = contact_preference
+    customer.flags = new_flags
+    customer.contact_preference = contact_preference
+    db.session.flush()
+    return changed

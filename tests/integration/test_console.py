@@ -304,3 +304,20 @@ def test_contact_pages_without_a_contact_redirect(client, login_as):
     login_as("advisor")
     assert client.get("/staff/contacts/current").status_code == 302
     assert client.get("/staff/contacts/new?customer=999999").status_code == 404
+
+
+def test_flags_and_contact_preference(client, login_as):
+    login_as("advisor")
+    c = factories.customer()
+    db.session.commit()
+    r = post_form(client, f"/staff/customers/{c.id}/profile", {"flags": ["vulnerable", "call_back"], "contact_preference": "none"},
+                  get_url=f"/staff/customers/{c.id}")
+    assert r.status_code == 302
+    c = db.session.get(Customer, c.id)
+    assert c.flags == {"vulnerable": True, "assisted_collection": False, "call_back": True}
+    assert c.contact_preference == "none"
+    assert "Vulnerable" in client.get(f"/staff/customers/{c.id}").get_data(as_text=True)
+    r = post_form(client, f"/staff/customers/{c.id}/profile", {"contact_preference": "sms"}, get_url=f"/staff/customers/{c.id}")
+    assert r.status_code == 400 and "no mobile number" in r.get_data(as_text=True)
+    assert db.session.get(Customer, c.id).contact_preference == "none"
+    assert db.session.scalar(select(AuditLog).where(AuditLog.what == "customer.profile", AuditLog.customer_id == c.id))

@@ -50,6 +50,7 @@ EXPECTED = {
     ("caseworker.raise_check", "POST"): CONTACT,
     ("caseworker.search", "GET"): ALL_STAFF,
     ("caseworker.customer", "GET"): ALL_STAFF,
+    ("caseworker.customer_profile", "POST"): ALL_STAFF,
     ("caseworker.property_view", "GET"): ALL_STAFF,
     ("caseworker.merge", "GET"): {"team_lead", "admin"},
     ("caseworker.merge", "POST"): {"team_lead", "admin"},
