@@ -115,3 +115,36 @@ def test_caseworker_works_the_queue_asks_for_information_and_closes(page, live_s
     assert "Closed: collected" in page.content()
     page.goto(f"{live_server.url}/staff/tasks")
     axe_check(page)
+
+
+def test_admin_and_team_lead_pages_pass_axe(page, live_server, axe_check):
+    factories.team("waste")
+    case = make_case("axe@example.com")
+    dupe = factories.customer("Sam", "Resident")
+    admin = factories.staff("admin")
+    db.session.commit()
+    _sign_in(page, live_server, axe_check, admin)
+    for path in ("/staff/admin/staff", "/staff/admin/staff/new", f"/staff/admin/staff/{admin.id}",
+                 f"/staff/properties/{case.property.uprn}", f"/staff/customers/{dupe.id}/merge?into={case.customer_id}",
+                 f"/staff/customers/{dupe.id}/merge?into={dupe.id}", "/staff/customers?q=sam+resident", "/staff/tasks",
+                 "/staff/contacts/new", f"/staff/cases/{case.reference}"):
+        page.goto(f"{live_server.url}{path}")
+        axe_check(page)
+    # Error states: an empty staff form, and an empty contact start.
+    page.goto(f"{live_server.url}/staff/admin/staff/new")
+    page.get_by_role("button", name="Save").click()
+    axe_check(page)
+    assert "Enter a name" in page.content()
+    page.goto(f"{live_server.url}/staff/contacts/new")
+    page.get_by_role("button", name="Start").click()
+    axe_check(page)
+    assert "Choose how they are contacting us" in page.content()
+    # The merge itself, then the admin undoes it from the survivor's page.
+    page.goto(f"{live_server.url}/staff/customers/{dupe.id}/merge?into={case.customer_id}")
+    page.get_by_role("button", name=re.compile("Merge customer")).click()
+    axe_check(page)
+    page.get_by_role("button", name=re.compile("Undo merge")).click()
+    axe_check(page)
+    db.session.expire_all()
+    from frontdoor.models import Customer
+    assert db.session.get(Customer, dupe.id).merged_into_id is None
