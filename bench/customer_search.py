@@ -120,7 +120,6 @@ def load(sa_url: str, n: int, seed: int) -> None:
         for table in ("properties", "customers", "cases"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
-        cur.execute("VACUUM ANALYZE") if False else None
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
         distinct = conn.execute("SELECT count(*) FROM customer_names").fetchone()[0]
@@ -200,7 +199,6 @@ def main() -> int:
                        "SELECT c.* FROM customers c JOIN n ON c.search_name = n.name WHERE c.merged_into_id IS NULL LIMIT 50", None),
     }
     from frontdoor.services.customer_search import classify
-    from frontdoor.services.customers import name_key
 
     dsn = sa_url.replace("postgresql+psycopg://", "postgresql://", 1)
     client = app.test_client()
@@ -230,7 +228,6 @@ def main() -> int:
                   f"{statistics.median(app_times) / max(statistics.median(sql_times), 1e-9):7.1f}x {target:6.0f}ms "
                   f"{p95 / target:9.2f}  {hits}/{len(queries)}")
     print("\nall within targets" if ok else "\nSOME TARGETS MISSED")
-    _ = name_key
     return 0
 
 

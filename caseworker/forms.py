@@ -17,7 +17,7 @@ class TransitionForm(FlaskForm):
 
 
 # --- the console's forms -----------------------------------------------------------------
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovRadioInput, GovSelect  # noqa: E402
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect  # noqa: E402
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField  # noqa: E402
 from wtforms.fields.choices import SelectChoice  # noqa: E402
 from wtforms.validators import Optional  # noqa: E402

@@ -5,10 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from frontdoor.extensions import db
-from frontdoor.models import AuditLog, Case, Contact, Customer, CustomerMerge, Task
+from frontdoor.models import Case, Contact, Customer, CustomerMerge, StaffUser, Task
 from frontdoor.models.base import utcnow
 from frontdoor.services import audit
-from frontdoor.models import StaffUser
 
 # Tables whose rows belong to a customer. Payments, bookings and subscriptions (other issues)
 # append themselves here: (key in CustomerMerge.moved, model).
@@ -93,5 +92,3 @@ def merges_of(customer: Customer) -> list[CustomerMerge]:
     return list(db.session.scalars(select(CustomerMerge).where(
         (CustomerMerge.survivor_id == customer.id) | (CustomerMerge.merged_id == customer.id)).order_by(CustomerMerge.id.desc())))
 
-
-__all__ = ["merge", "undo", "check", "MergeRefused", "merges_of", "AuditLog"]

@@ -13,7 +13,7 @@ from frontdoor.services import customer_search, merges, outbox, queues
 from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import record_contact
 from frontdoor.services.customers import find_or_create
-from frontdoor.services.transitions import TransitionRefused, transition
+from frontdoor.services.transitions import transition
 from tests import factories
 from tests.conftest import post_form
 from tests.integration.test_caseworker import make_case
@@ -321,3 +321,15 @@ def test_flags_and_contact_preference(client, login_as):
     assert r.status_code == 400 and "no mobile number" in r.get_data(as_text=True)
     assert db.session.get(Customer, c.id).contact_preference == "none"
     assert db.session.scalar(select(AuditLog).where(AuditLog.what == "customer.profile", AuditLog.customer_id == c.id))
+
+
+def test_queue_pages_and_sorts(client, login_as):
+    login_as("team_lead")
+    refs = [_case().reference] + [make_case(f"p{i}@example.com").reference for i in range(26)]
+    db.session.commit()
+    first = client.get("/staff/?sort=oldest").get_data(as_text=True)
+    assert "27 cases match" in first and "Page 1 of 2" in first
+    assert refs[0] in first and refs[-1] not in first
+    second = client.get("/staff/?sort=oldest&page=2").get_data(as_text=True)
+    assert refs[-1] in second and "Page 2 of 2" in second
+    assert client.get("/staff/?page=abc&sla=nonsense&assignee=zzz").status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from flask import url_for
 
 from frontdoor.extensions import db
-from frontdoor.models import Customer, CustomerMerge, Task
+from frontdoor.models import Customer, Task
 from frontdoor.models.base import utcnow
 from frontdoor.services import merges
 from tests import factories
