@@ -97,7 +97,8 @@ def load(sa_url: str, n: int, seed: int) -> None:
             for i in range(1, n + 1):
                 first, last = name_for(i, rng)
                 email = f"{first}.{last}.{i}@example.com".lower()
-                national = f"07911 {i:06d}" if i < 1_000_000 else f"07912 {i - 1_000_000:06d}"
+                # 07800 and 07900 numbers are all "valid" to phonenumbers (07911 ones are not all).
+                national = f"07800 {i:06d}" if i < 1_000_000 else f"07900 {i - 1_000_000:06d}"
                 e164 = "+44" + national[1:].replace(" ", "")
                 copy.write_row((i, first, last, email, email, national, e164, rng.randrange(1, props + 1), "email", "{}",
                                 "2026-01-01T00:00:00Z", name_key(first, last)))

@@ -43,9 +43,8 @@ def classify(query: str) -> tuple[str, str]:
         return "uprn", q.replace(" ", "")
     digits = re.sub(r"[\s()\-.]", "", q)
     if re.fullmatch(r"\+?\d{9,15}", digits):
-        phone = normalise_phone(q)
-        if phone:
-            return "phone", phone
+        # Only digits: a phone number or nothing (never a scan of every address for "0123...").
+        return "phone", normalise_phone(q) or ""
     reference = normalise_reference(q)
     if reference:
         return "reference", reference
