@@ -8,12 +8,13 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from caseworker.forms import SignInForm, TransitionForm
+from caseworker.forms import (AskInformationForm, ClaimForm, choices, AssignForm, BulkForm, NoteForm, SignInForm, TaskForm,
+                              TransitionForm)
 from frontdoor.auth import is_staff, staff_required
 from frontdoor.extensions import db, limiter
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox, queues
+from frontdoor.services import audit, case_work, outbox, queues
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
@@ -22,11 +23,26 @@ from frontdoor.services.transitions import TransitionRefused, available, transit
 bp = Blueprint("caseworker", __name__, template_folder="templates")
 
 
+ROLE_NAV = {
+    # (endpoint, text, roles that see it; admin sees everything)
+    "items": [
+        ("caseworker.queue", "Queue", ("caseworker", "team_lead")),
+        ("caseworker.search", "Find a customer", ("advisor", "caseworker", "team_lead")),
+        ("caseworker.contact_start", "Take a contact", ("advisor", "caseworker", "team_lead")),
+        ("caseworker.tasks", "Tasks", ("caseworker", "team_lead")),
+        ("caseworker.admin_staff", "Staff and teams", ()),
+    ],
+}
+
+
 def _nav():
-    return [
-        {"href": url_for(".queue"), "text": "Queue", "active": request.endpoint == "caseworker.queue"},
-        {"href": url_for(".sign_out"), "text": f"Sign out ({current_user.name})"},
-    ]
+    # Dashboards (issue 7) add their own item under /staff/dashboards.
+    items = []
+    for endpoint, text, roles in ROLE_NAV["items"]:
+        if current_user.role == "admin" or current_user.role in roles:
+            items.append({"href": url_for(endpoint), "text": text, "active": request.endpoint == endpoint})
+    items.append({"href": url_for(".sign_out"), "text": f"Sign out ({current_user.name})"})
+    return items
 
 
 @bp.context_processor
@@ -66,30 +82,152 @@ def sign_out():
     return redirect(url_for(".sign_in"))
 
 
-@bp.get("/")
-@staff_required()
-def queue():
-    cases = queues.open_cases_for(current_user)
-    return render_template("caseworker/queue.html", title="Your queue", cases=cases, calendar=working_calendar(),
-                           now_ts=utcnow().timestamp())
+def _actor():
+    return Actor.for_staff(current_user)
 
 
-@bp.route("/cases/<reference>", methods=["GET", "POST"])
-@staff_required()
-def case(reference):
+def _version(raw) -> int | None:
+    return int(raw) if (raw or "").isdigit() else None
+
+
+def _case_or_404(reference):
     found = queues.case_by_reference(reference)
     if found is None:
         abort(404)
     if not queues.can_see(current_user, found):
         abort(403)
-    actor = Actor.for_staff(current_user)
+    return found
+
+
+@bp.get("/")
+@staff_required()
+def queue():
+    if current_user.role == "advisor":
+        return redirect(url_for(".search"))
+    args = request.args
+    filters = queues.QueueFilters(
+        team=args.get("team") or None, service=args.get("service") or None, state=args.get("state") or None,
+        sla=args.get("sla") or None, ward=args.get("ward") or None, assignee=args.get("assignee") or None,
+        sort=args.get("sort") or "due", page=int(args["page"]) if args.get("page", "").isdigit() else 1,
+    )
+    cases, total = queues.queue(current_user, filters, working_calendar())
+    options = queues.filter_options(current_user)
+    form = BulkForm()
+    transitions = {}
+    for c in cases:
+        for t in available(c, _actor()):
+            transitions[t.name] = t.label
+    form.transition.choices = choices([("", "Choose a step")] + sorted(transitions.items()))
+    return render_template("caseworker/queue.html", title="Your queue", cases=cases, total=total, filters=filters,
+                           page_size=queues.PAGE_SIZE, form=form, options=options,
+                           service_pairs=[(s, get_definition(s).title if get_definition(s) else s) for s in options["services"]],
+                           ward_pairs=[(w, w) for w in options["wards"]],
+                           calendar=working_calendar(), now_ts=utcnow().timestamp())
+
+
+@bp.post("/bulk")
+@staff_required("caseworker", "team_lead")
+def bulk():
+    form = BulkForm()
+    form.transition.choices = choices([(request.form.get("transition", ""), "")])
+    references = request.form.getlist("cases")
+    if not form.validate_on_submit() or not form.transition.data:
+        flash("Choose a step and at least one case.", "error")
+        return redirect(url_for(".queue"))
+    if not references:
+        flash("Choose at least one case.", "error")
+        return redirect(url_for(".queue"))
+    try:
+        moved = queues.bulk_transition(references, form.transition.data, _actor(), form.note.data or "")
+        outbox.commit()
+    except TransitionRefused as exc:
+        outbox.rollback()
+        flash(f"Nothing was changed. {exc}", "error")
+        return redirect(url_for(".queue"))
+    flash(f"{len(moved)} cases moved.", "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.post("/cases/<reference>/claim")
+@staff_required("caseworker", "team_lead")
+def claim(reference):
+    found = _case_or_404(reference)
+    form = ClaimForm()
+    if not form.validate_on_submit():
+        abort(400, "Your form has expired. Go back, refresh the page and try again.")
+    try:
+        queues.assign(found, current_user, _actor(), expected_version=_version(form.version.data))
+        outbox.commit()
+        flash(f"You are now working on {found.reference}.", "success")
+    except (TransitionRefused, queues.AssignmentRefused) as exc:
+        outbox.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for(".case", reference=reference))
+
+
+@bp.post("/cases/<reference>/assign")
+@staff_required("caseworker", "team_lead")
+def assign(reference):
+    found = _case_or_404(reference)
+    form = AssignForm()
+    form.assignee.choices = choices([("", "Nobody")] + [(str(s.id), s.name) for s in queues.assignable_staff(found)])
+    if not form.validate_on_submit():
+        flash("Choose someone from the list.", "error")
+        return redirect(url_for(".case", reference=reference))
+    assignee = db.session.get(StaffUser, int(form.assignee.data)) if form.assignee.data else None
+    try:
+        queues.assign(found, assignee, _actor(), expected_version=_version(form.version.data))
+        outbox.commit()
+        flash(f"Case {found.reference} assigned to {assignee.name if assignee else 'nobody'}.", "success")
+    except (TransitionRefused, queues.AssignmentRefused) as exc:
+        outbox.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for(".case", reference=reference))
+
+
+def _render_case(found, form=None, error=None, status=200, **forms):
+    definition = get_definition(found.workflow_id)
+    assign_form = AssignForm(formdata=None)
+    assign_form.assignee.choices = choices([("", "Nobody")] + [(str(s.id), s.name) for s in queues.assignable_staff(found)])
+    assign_form.assignee.data = str(found.assignee_id or "")
+    task_form = forms.get("task_form") or TaskForm(formdata=None)
+    task_form.team.choices = _team_choices()
+    can_work = queues.can_work(current_user, found)
+    page = render_template(
+        "caseworker/case.html", title=f"Case {found.reference}", case=found, definition=definition,
+        # Moving to a waiting state has its own form (the question for the resident), not a radio here.
+        transitions=[t for t in available(found, _actor()) if not (definition and definition.state(t.to).category == "waiting")] if can_work else [],
+        form=form or TransitionForm(formdata=None), error=error,
+        calendar=working_calendar(), can_work=can_work, assign_form=assign_form, task_form=task_form,
+        note_form=forms.get("note_form") or NoteForm(formdata=None),
+        ask_form=forms.get("ask_form") or AskInformationForm(formdata=None),
+        ask_transition=next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None) if can_work else None,
+        tasks=case_work.tasks_for_case(found), related=case_work.related_cases(found),
+    )
+    audit.record(current_user, "read", "case.view", customer_id=found.customer_id, case_id=found.id)
+    outbox.commit()
+    return page, status
+
+
+def _team_choices():
+    from frontdoor.models import Team
+    return choices([("", "Choose a team")] + [(t.slug, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))])
+
+
+@bp.route("/cases/<reference>", methods=["GET", "POST"])
+@staff_required()
+def case(reference):
+    found = _case_or_404(reference)
     form = TransitionForm()
     error = None
     if request.method == "POST":
+        if not queues.can_work(current_user, found):
+            abort(403)
         if form.validate_on_submit():
             try:
-                expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-                event = transition(found, form.transition.data, actor, {"note": form.note.data}, expected_version=expected)
+                event = transition(found, form.transition.data, _actor(), {"note": form.note.data},
+                                   expected_version=_version(form.version.data))
+                audit.record(current_user, "write", "case.transition", customer_id=found.customer_id, case_id=found.id)
                 outbox.commit()
                 flash(f"Case {found.reference} moved to '{get_definition(found.workflow_id).state(event.to_state).label}'.", "success")
                 return redirect(url_for(".case", reference=found.reference))
@@ -99,8 +237,111 @@ def case(reference):
                 error = str(exc)
         else:
             error = next(iter(form.errors.values()))[0] if form.errors else "Check the form and try again."
+    return _render_case(found, form, error, 400 if error else 200)
+
+
+@bp.post("/cases/<reference>/notes")
+@staff_required("caseworker", "team_lead")
+def add_note(reference):
+    found = _case_or_404(reference)
+    if not queues.can_work(current_user, found):
+        abort(403)
+    form = NoteForm()
+    if form.validate_on_submit():
+        case_work.add_note(found, _actor(), form.text.data, public=form.visibility.data == "public")
+        audit.record(current_user, "write", "case.note", customer_id=found.customer_id, case_id=found.id)
+        outbox.commit()
+        flash("Note added.", "success")
+        return redirect(url_for(".case", reference=reference))
+    return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, note_form=form)
+
+
+@bp.post("/cases/<reference>/ask")
+@staff_required("caseworker", "team_lead")
+def ask_information(reference):
+    """Ask the resident for more information: a move to the definition's waiting state (clock paused), notified."""
+    found = _case_or_404(reference)
+    if not queues.can_work(current_user, found):
+        abort(403)
+    form = AskInformationForm()
     definition = get_definition(found.workflow_id)
-    return render_template(
-        "caseworker/case.html", title=f"Case {found.reference}", case=found, definition=definition,
-        transitions=available(found, actor), form=form, error=error, calendar=working_calendar(),
-    ), (400 if error else 200)
+    step = next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None)
+    if form.validate_on_submit():
+        if step is None:
+            return _render_case(found, error="You cannot ask for information while the case is in this state.", status=400, ask_form=form)
+        try:
+            transition(found, step.name, _actor(), {"note": form.question.data, "public_message": form.question.data},
+                       expected_version=_version(form.version.data))
+            audit.record(current_user, "write", "case.ask_information", customer_id=found.customer_id, case_id=found.id)
+            outbox.commit()
+        except TransitionRefused as exc:
+            outbox.rollback()
+            return _render_case(queues.case_by_reference(reference), error=str(exc), status=400, ask_form=form)
+        flash("We have asked the resident for more information. The SLA clock is paused until they reply.", "success")
+        return redirect(url_for(".case", reference=reference))
+    return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, ask_form=form)
+
+
+@bp.post("/cases/<reference>/tasks")
+@staff_required("caseworker", "team_lead")
+def add_task(reference):
+    found = _case_or_404(reference)
+    if not queues.can_work(current_user, found):
+        abort(403)
+    form = TaskForm()
+    form.team.choices = _team_choices()
+    if form.validate_on_submit():
+        try:
+            case_work.add_task(_actor(), form.team.data, form.title.data, form.due_on.data, case=found)
+            outbox.commit()
+            flash("Task created.", "success")
+            return redirect(url_for(".case", reference=reference))
+        except case_work.CaseWorkRefused as exc:
+            outbox.rollback()
+            form.team.errors = [str(exc)]
+    return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, task_form=form)
+
+
+@bp.get("/tasks")
+@staff_required("caseworker", "team_lead")
+def tasks():
+    from frontdoor.models import Task
+    query = select(Task).where(Task.status == "open")
+    if current_user.role != "admin":
+        query = query.where(Task.team_id.in_([t.id for t in current_user.teams] or [-1]))
+    rows = list(db.session.scalars(query.order_by(Task.due_on, Task.id).limit(200)))
+    return render_template("caseworker/tasks.html", title="Tasks for your teams", tasks=rows, form=FlaskForm())
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@staff_required("caseworker", "team_lead")
+def task_done(task_id):
+    from frontdoor.models import Task
+    task = db.session.get(Task, task_id)
+    if task is None:
+        abort(404)
+    if current_user.role != "admin" and task.team_id not in {t.id for t in current_user.teams}:
+        abort(403)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form has expired. Go back, refresh the page and try again.")
+    try:
+        case_work.complete_task(task, _actor())
+        outbox.commit()
+        flash("Task marked as done.", "success")
+    except case_work.CaseWorkRefused as exc:
+        outbox.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for(".tasks"))
+
+
+from caseworker import admin, contact_routes, customer_routes  # noqa: E402,F401  routes on this blueprint
+
+
+@bp.get("/cases/id/<int:case_id>")
+@staff_required()
+def case_by_id(case_id):
+    from frontdoor.models import Case
+    found = db.session.get(Case, case_id)
+    if found is None:
+        abort(404)
+    return redirect(url_for(".case", reference=found.reference))

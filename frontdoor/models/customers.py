@@ -30,6 +30,8 @@ class Customer(db.Model):
     contact_preference: Mapped[str] = mapped_column(String(10), default="email")
     flags: Mapped[dict] = mapped_column(JSONType, default=dict)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    # Lower-case name tokens sorted ("smith john"): the key into customer_names, so word order never matters.
+    search_name: Mapped[str | None] = mapped_column(String(201), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     @property

@@ -1,10 +1,33 @@
-"""The one path that records a contact."""
+"""The one path that records a contact, on every channel, with the repeat-contact rule."""
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, Contact, Customer, StaffUser
+from frontdoor.models.base import utcnow
 
 SELF_SERVICE_CHANNELS = ("web", "api")
+ASSISTED_CHANNELS = ("phone", "face_to_face", "email")
+REPEAT_WINDOW = timedelta(days=7)
+GENERAL_ENQUIRY = "general_enquiry"
+
+
+def is_repeat(customer_id: int | None, reason: str, at: datetime) -> bool:
+    """A contact by the same customer about the same service within 7 days of an earlier one."""
+    if customer_id is None:
+        return False
+    earlier = db.session.scalar(
+        select(Contact.id).where(
+            Contact.customer_id == customer_id,
+            Contact.reason == reason,
+            Contact.started_at >= at - REPEAT_WINDOW,
+            Contact.started_at <= at,
+        ).limit(1)
+    )
+    return earlier is not None
 
 
 def record_contact(
@@ -16,15 +39,21 @@ def record_contact(
     case: Case | None = None,
     staff: StaffUser | None = None,
     duration_seconds: int | None = None,
+    started_at: datetime | None = None,
 ) -> Contact:
+    started_at = started_at or utcnow()
+    customer_id = customer.id if customer else None
+    if outcome != "repeat" and is_repeat(customer_id, reason, started_at):
+        outcome = "repeat"
     contact = Contact(
         channel=channel,
         reason=reason,
         outcome=outcome,
-        customer_id=customer.id if customer else None,
+        customer_id=customer_id,
         case_id=case.id if case else None,
         staff_id=staff.id if staff else None,
         duration_seconds=duration_seconds,
+        started_at=started_at,
     )
     db.session.add(contact)
     db.session.flush()

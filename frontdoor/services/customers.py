@@ -1,6 +1,8 @@
 """Finding or creating the customer a request is from ("tell us once")."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from frontdoor.extensions import db
@@ -10,6 +12,28 @@ from workflows.validation import normalise_phone
 
 def normalise_email(email: str | None) -> str | None:
     return email.strip().lower() if email else None
+
+
+def name_key(*names: str | None) -> str | None:
+    """Lower-case letters-only tokens, sorted: "Smith, John" and "john smith" give the same key."""
+    tokens = sorted(t for n in names for t in re.split(r"[^a-z0-9']+", (n or "").lower()) if t)
+    return " ".join(tokens)[:201] or None
+
+
+def keep_search_name(customer: Customer) -> None:
+    """The one place customers.search_name and the distinct-names table are kept current."""
+    from frontdoor.models import CustomerName
+
+    key = name_key(customer.first_name, customer.last_name)
+    customer.search_name = key
+    if not key:
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(CustomerName).values(name=key).on_conflict_do_nothing())
 
 
 def split_name(full_name: str) -> tuple[str, str]:
@@ -50,6 +74,7 @@ def find_or_create(full_name: str | None, email: str | None, phone: str | None, 
             contact_preference="email" if email_n else ("sms" if phone_e164 else "none"),
             flags={},
         )
+        keep_search_name(customer)
         db.session.add(customer)
     else:
         # Fill gaps only: what the customer already told us stays unless they change it themselves.
@@ -59,3 +84,28 @@ def find_or_create(full_name: str | None, email: str | None, phone: str | None, 
             customer.property_id = prop.id
     db.session.flush()
     return customer
+
+
+FLAGS = ("vulnerable", "assisted_collection", "call_back")
+
+
+class ProfileRefused(Exception):
+    """The message is for the person who asked."""
+
+
+def update_profile(customer: Customer, flags: list[str], contact_preference: str) -> dict:
+    """Flags and contact preference, set by staff. Returns what changed, for the audit log."""
+    if customer.merged_into_id is not None:
+        raise ProfileRefused("This record was merged; change the record it was merged into")
+    if contact_preference == "email" and not customer.email:
+        raise ProfileRefused("There is no email address for this customer")
+    if contact_preference == "sms" and not customer.phone_e164:
+        raise ProfileRefused("There is no mobile number for this customer")
+    new_flags = {**(customer.flags or {}), **{f: f in flags for f in FLAGS}}
+    changed = {k: v for k, v in new_flags.items() if (customer.flags or {}).get(k, False) != v}
+    if customer.contact_preference != contact_preference:
+        changed["contact_preference"] = contact_preference
+    customer.flags = new_flags
+    customer.contact_preference = contact_preference
+    db.session.flush()
+    return changed

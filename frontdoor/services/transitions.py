@@ -44,9 +44,13 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
     note = (data.get("note") or "").strip()
     if step.requires_note and not note:
         raise TransitionRefused("Enter a note to explain this step.")
+    # What staff write for the resident (for example the question when asking for information).
+    public_extra = (data.pop("public_message", None) or "").strip()
+    public_message = "\n\n".join(m for m in (step.public_message, public_extra) if m) or None
     target = definition.state(step.to)
     now = utcnow()
     from_state = case.state
+    _keep_sla_clock(case, target.category, now, data)
     case.state = target.id
     case.state_category = target.category
     if target.category == "closed":
@@ -65,12 +69,26 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
         to_state=target.id,
         transition=step.name,
         internal_note=note or None,
-        public_message=step.public_message,
+        public_message=public_message,
         data={k: v for k, v in data.items() if k != "note"},
         created_at=now,
     )
     db.session.add(event)
     db.session.flush()
-    if step.notify and step.public_message:
-        notifications.queue_for_case(case, "transition", {"message": step.public_message})
+    if step.notify and public_message:
+        notifications.queue_for_case(case, "transition", {"message": public_message})
     return event
+
+
+def _keep_sla_clock(case: Case, to_category: str, now, data: dict) -> None:
+    """A waiting state pauses the SLA clock: the time left is kept on the event and restored on leaving."""
+    from datetime import timedelta
+
+    if to_category == "waiting" and case.state_category != "waiting" and case.sla_due_at is not None:
+        due = case.sla_due_at if case.sla_due_at.tzinfo else case.sla_due_at.replace(tzinfo=now.tzinfo)
+        data["sla_remaining_seconds"] = max(0, int((due - now).total_seconds()))
+        case.sla_due_at = None
+    elif case.state_category == "waiting" and to_category != "waiting":
+        paused = next((e for e in reversed(case.events) if "sla_remaining_seconds" in (e.data or {})), None)
+        if paused is not None and to_category == "open":
+            case.sla_due_at = now + timedelta(seconds=paused.data["sla_remaining_seconds"])

@@ -390,14 +390,15 @@ def test_the_real_file_loads():
     definition = load_file(MISSED_BIN)
     assert isinstance(definition, Definition)
     assert definition.id == "missed_bin"
-    assert definition.version == 1
+    assert definition.version == 2
     assert definition.title == "Report a missed bin collection"
     assert definition.team == "waste"
     assert definition.lgsl == 524
     assert [p.id for p in definition.pages] == ["address", "container", "details"]
     assert definition.initial_state == "submitted"
     assert definition.duplicate_state == "duplicate"
-    assert set(definition.states) == {"submitted", "return_scheduled", "collected", "not_presented", "duplicate"}
+    assert set(definition.states) == {"submitted", "awaiting_information", "return_scheduled", "collected",
+                                        "not_presented", "duplicate"}
     assert definition.sla_working_days == 2
     assert definition.customer_fields == {"name": "full_name", "email": "email", "phone": "phone"}
     assert definition.property_question == "address"

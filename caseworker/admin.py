@@ -1,0 +1,82 @@
+"""Admins manage staff, their roles and teams."""
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from caseworker.forms import StaffForm, TeamForm, choices
+from caseworker.routes import bp
+from frontdoor.auth import staff_required
+from frontdoor.extensions import db
+from frontdoor.models import StaffUser, Team
+from frontdoor.services import outbox
+
+
+def _teams():
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+@bp.get("/admin/staff")
+@staff_required("admin")
+def admin_staff():
+    staff = list(db.session.scalars(select(StaffUser).order_by(StaffUser.name)))
+    return render_template("caseworker/admin_staff.html", title="Staff and teams", staff=staff, teams=_teams(),
+                           team_form=TeamForm(formdata=None))
+
+
+@bp.route("/admin/staff/new", methods=["GET", "POST"], defaults={"staff_id": None})
+@bp.route("/admin/staff/<int:staff_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def admin_staff_edit(staff_id):
+    user = db.session.get(StaffUser, staff_id) if staff_id is not None else None
+    if staff_id is not None and user is None:
+        abort(404)
+    form = StaffForm(obj=None, data={"name": user.name, "email": user.email, "role": user.role,
+                                     "teams": [t.slug for t in user.teams], "active": "yes" if user.active else "no"} if user else None)
+    form.teams.choices = choices([(t.slug, t.name) for t in _teams()])
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        clash = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
+        if clash is not None and clash is not user:
+            form.email.errors.append("Another member of staff has this email address")
+        elif user is None and not form.password.data:
+            form.password.errors.append("Enter a password for the new member of staff")
+        elif user is current_user and (form.role.data != "admin" or form.active.data != "yes"):
+            form.role.errors.append("You cannot remove your own admin role or sign-in: ask another admin")
+        else:
+            if user is None:
+                user = StaffUser(email=email, name="", role="advisor", password_hash="")
+                db.session.add(user)
+            user.name, user.email, user.role = form.name.data.strip(), email, form.role.data
+            user.active = form.active.data == "yes"
+            user.teams = [t for t in _teams() if t.slug in (form.teams.data or [])]
+            if form.password.data:
+                user.set_password(form.password.data)
+            outbox.commit()
+            flash(f"Saved {user.name}.", "success")
+            return redirect(url_for(".admin_staff"))
+    return render_template("caseworker/admin_staff_edit.html", title="Edit staff" if user else "Add staff", form=form,
+                           user=user), (400 if form.errors else 200)
+
+
+@bp.post("/admin/teams")
+@staff_required("admin")
+def admin_team_add():
+    form = TeamForm()
+    if form.validate_on_submit():
+        slug = form.slug.data.strip().lower()
+        if not re.fullmatch(r"[a-z0-9_]{2,50}", slug):
+            form.slug.errors.append("Use 2 to 50 lower-case letters, numbers and underscores")
+        elif db.session.scalar(select(Team).where(Team.slug == slug)):
+            form.slug.errors.append("There is already a team with this short name")
+        else:
+            db.session.add(Team(slug=slug, name=form.name.data.strip()))
+            outbox.commit()
+            flash("Team added.", "success")
+            return redirect(url_for(".admin_staff"))
+    staff = list(db.session.scalars(select(StaffUser).order_by(StaffUser.name)))
+    return render_template("caseworker/admin_staff.html", title="Staff and teams", staff=staff, teams=_teams(),
+                           team_form=form), 400

@@ -1,0 +1,144 @@
+"""Finding a customer, the single view of a customer and of a property, and merging duplicates."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from caseworker.forms import MergeForm, ProfileForm, SearchForm
+from caseworker.routes import bp
+from frontdoor.auth import staff_required
+from frontdoor.extensions import db
+from frontdoor.models import Customer, CustomerMerge, Property
+from frontdoor.services import audit, customer_search, customers, merges, outbox, single_view
+from frontdoor.services.registry import working_calendar
+
+
+@bp.get("/customers")
+@staff_required()
+def search():
+    form = SearchForm(request.args)
+    result = None
+    if "q" in request.args and form.validate():
+        result = customer_search.search(form.q.data)
+    page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
+    if result is not None and result.customers:
+        # After rendering: the commit would expire what the template reads (a reload per object).
+        audit.record(current_user, "read", "customer.search", kind=result.kind,
+                     customer_ids=[c.id for c in result.customers[:50]])
+        outbox.commit()
+    return page
+
+
+def _customer_or_404(customer_id: int) -> Customer:
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        abort(404)
+    return customer
+
+
+@bp.get("/customers/<int:customer_id>")
+@staff_required()
+def customer(customer_id, profile_form=None, status=200):
+    found = _customer_or_404(customer_id)
+    if found.merged_into_id is not None and request.args.get("show") != "merged":
+        flash("This record was merged into the one below.", "success")
+        return redirect(url_for(".customer", customer_id=found.merged_into_id))
+    scope = single_view.customer_scope(found)
+    page = render_template(
+        "caseworker/customer.html", title=found.full_name or "Customer", customer=found,
+        cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope), timeline=single_view.timeline(scope),
+        merges=merges.merges_of(found), outcome_labels=single_view.OUTCOME_LABELS, calendar=working_calendar(),
+        service_title=single_view.service_title, form=MergeForm(formdata=None),
+        profile_form=profile_form or ProfileForm(formdata=None, data={
+            "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
+    )
+    audit.record(current_user, "read", "customer.view", customer_id=found.id)
+    outbox.commit()
+    return page, status
+
+
+@bp.post("/customers/<int:customer_id>/profile")
+@staff_required()
+def customer_profile(customer_id):
+    found = _customer_or_404(customer_id)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            changed = customers.update_profile(found, form.flags.data or [], form.contact_preference.data)
+            audit.record(current_user, "write", "customer.profile", customer_id=found.id, changed=changed)
+            outbox.commit()
+            flash("Flags and contact preference saved.", "success")
+            return redirect(url_for(".customer", customer_id=found.id))
+        except customers.ProfileRefused as exc:
+            outbox.rollback()
+            form.contact_preference.errors = [str(exc)]
+    return customer(customer_id, profile_form=form, status=400)
+
+
+@bp.get("/properties/<uprn>")
+@staff_required()
+def property_view(uprn):
+    prop = db.session.scalar(select(Property).where(Property.uprn == uprn))
+    if prop is None:
+        abort(404)
+    scope = single_view.Scope(property_id=prop.id)
+    return render_template(
+        "caseworker/property.html", title=prop.single_line, prop=prop, residents=single_view.property_residents(prop),
+        cases=single_view.cases_in(scope), timeline=single_view.timeline(scope), calendar=working_calendar(),
+        service_title=single_view.service_title, weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    )
+
+
+@bp.route("/customers/<int:customer_id>/merge", methods=["GET", "POST"])
+@staff_required("team_lead")
+def merge(customer_id):
+    """Side by side: this record (merged away) and the one to keep; then merge."""
+    merged = _customer_or_404(customer_id)
+    into = request.values.get("into", "")
+    survivor = db.session.get(Customer, int(into)) if into.isdigit() else None
+    form = MergeForm()
+    error = None
+    try:
+        if not into:
+            error = None
+        else:
+            merges.check(merged, survivor)
+    except merges.MergeRefused as exc:
+        error = str(exc)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, "Your form has expired. Go back, refresh the page and try again.")
+        if not into:
+            error = "Enter the record number of the customer to keep"
+        if error is None:
+            merges.merge(merged, survivor, current_user)
+            outbox.commit()
+            flash(f"Record {merged.id} was merged into this one.", "success")
+            return redirect(url_for(".customer", customer_id=survivor.id))
+    status = 400 if error else 200
+    sides = []
+    for c in (merged, survivor):
+        if c is not None:
+            scope = single_view.Scope(customer_ids=[c.id])
+            sides.append((c, single_view.cases_in(scope), single_view.contacts_in(scope)))
+    return render_template("caseworker/merge.html", title="Merge duplicate customers", merged=merged, survivor=survivor,
+                           sides=sides, form=form, error=error, into=into), status
+
+
+@bp.post("/merges/<int:merge_id>/undo")
+@staff_required("admin")
+def undo_merge(merge_id):
+    row = db.session.get(CustomerMerge, merge_id)
+    if row is None:
+        abort(404)
+    if not MergeForm().validate_on_submit():
+        abort(400, "Your form has expired. Go back, refresh the page and try again.")
+    try:
+        merges.undo(row, current_user)
+        outbox.commit()
+        flash("The merge was undone: both records are back as they were.", "success")
+    except merges.MergeRefused as exc:
+        outbox.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for(".customer", customer_id=row.merged_id, show="merged"))

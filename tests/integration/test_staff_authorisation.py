@@ -1,0 +1,131 @@
+"""The authorisation matrix: every staff route, as every role, as a would-be resident and anonymous,
+against an explicit table of who may do what. A route added without a row here fails the test."""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from frontdoor.extensions import db
+from frontdoor.models import Customer, Task
+from frontdoor.models.base import utcnow
+from frontdoor.services import merges
+from tests import factories
+from tests.conftest import csrf_from
+from tests.integration.test_caseworker import make_case
+
+ALL_STAFF = {"advisor", "caseworker", "team_lead", "admin"}
+WORKERS = {"caseworker", "team_lead", "admin"}
+CONTACT = {"advisor", "caseworker", "team_lead", "admin"}
+PUBLIC = {"caseworker.sign_in", "caseworker.sign_out"}
+
+# (endpoint, method) -> roles allowed. Everyone else: 403 if signed in as staff, sign-in redirect if not.
+EXPECTED = {
+    ("caseworker.queue", "GET"): ALL_STAFF,
+    ("caseworker.bulk", "POST"): WORKERS,
+    ("caseworker.claim", "POST"): WORKERS,
+    ("caseworker.assign", "POST"): WORKERS,
+    ("caseworker.case", "GET"): ALL_STAFF,
+    ("caseworker.case", "POST"): WORKERS,
+    ("caseworker.case_by_id", "GET"): ALL_STAFF,
+    ("caseworker.add_note", "POST"): WORKERS,
+    ("caseworker.ask_information", "POST"): WORKERS,
+    ("caseworker.add_task", "POST"): WORKERS,
+    ("caseworker.tasks", "GET"): WORKERS,
+    ("caseworker.task_done", "POST"): WORKERS,
+    ("caseworker.admin_staff", "GET"): {"admin"},
+    ("caseworker.admin_staff_edit", "GET"): {"admin"},
+    ("caseworker.admin_staff_edit", "POST"): {"admin"},
+    ("caseworker.admin_team_add", "POST"): {"admin"},
+    ("caseworker.contact_start", "GET"): CONTACT,
+    ("caseworker.contact_start", "POST"): CONTACT,
+    ("caseworker.contact_current", "GET"): CONTACT,
+    ("caseworker.contact_answer", "POST"): CONTACT,
+    ("caseworker.contact_update_case", "POST"): CONTACT,
+    ("caseworker.contact_hand_off", "POST"): CONTACT,
+    ("caseworker.contact_wrap_up", "POST"): CONTACT,
+    ("caseworker.raise_begin", "GET"): CONTACT,
+    ("caseworker.raise_page", "GET"): CONTACT,
+    ("caseworker.raise_page", "POST"): CONTACT,
+    ("caseworker.raise_check", "GET"): CONTACT,
+    ("caseworker.raise_check", "POST"): CONTACT,
+    ("caseworker.search", "GET"): ALL_STAFF,
+    ("caseworker.customer", "GET"): ALL_STAFF,
+    ("caseworker.customer_profile", "POST"): ALL_STAFF,
+    ("caseworker.property_view", "GET"): ALL_STAFF,
+    ("caseworker.merge", "GET"): {"team_lead", "admin"},
+    ("caseworker.merge", "POST"): {"team_lead", "admin"},
+    ("caseworker.undo_merge", "POST"): {"admin"},
+}
+
+
+def _routes(app):
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("caseworker.") or rule.endpoint in PUBLIC:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule, method))
+    return found
+
+
+def test_every_staff_route_has_an_expectation(app):
+    routes = {(r.endpoint, m) for r, m in _routes(app)}
+    assert routes == set(EXPECTED), f"missing: {routes - set(EXPECTED)}; stale: {set(EXPECTED) - routes}"
+
+
+def _fixtures():
+    factories.team("waste")
+    case = make_case("matrix@example.com")
+    other = factories.customer("Other", "Person")
+    merged = factories.customer("Dupe", "Person")
+    admin = factories.staff("admin")
+    row = merges.merge(merged, case.customer, admin)
+    task = Task(case_id=case.id, team_id=case.team_id, title="Look", due_on=utcnow().date())
+    db.session.add(task)
+    db.session.flush()
+    return {"reference": case.reference, "case_id": case.id, "customer_id": other.id, "uprn": case.property.uprn,
+            "merge_id": row.id, "task_id": task.id, "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details"}
+
+
+def _request(client, app, rule, method, values):
+    with app.test_request_context():
+        url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments if k in values})
+    if method == "GET":
+        return client.get(url)
+    token = csrf_from(client.get("/staff/sign-in"))
+    return client.post(url, data={"csrf_token": token})
+
+
+def _outcome(response) -> str:
+    if response.status_code == 403:
+        return "deny"
+    if response.status_code in (301, 302, 303) and "/staff/sign-in" in (response.location or ""):
+        return "sign-in"
+    return "error" if response.status_code >= 500 else "allow"
+
+
+@pytest.mark.parametrize("who", ["advisor", "caseworker", "team_lead", "admin", "resident", "anonymous"])
+def test_authorisation_matrix(app, client, session, login_as, who):
+    values = _fixtures()
+    if who in ALL_STAFF:
+        login_as(who)
+    elif who == "resident":
+        # No resident accounts on this branch: a session claiming a resident (or forged staff) id.
+        with client.session_transaction() as s:
+            s["_user_id"] = "resident:1"
+            s["_fresh"] = True
+    # Committed (to the test's savepoint) so a request that rolls back cannot undo the fixtures.
+    db.session.commit()
+    mismatches = []
+    for rule, method in _routes(app):
+        got = _outcome(_request(client, app, rule, method, values))
+        allowed = who in EXPECTED[(rule.endpoint, method)]
+        want = "allow" if allowed else ("deny" if who in ALL_STAFF else "sign-in")
+        if got != want:
+            mismatches.append(f"{method} {rule.rule}: wanted {want}, got {got}")
+        if who in ALL_STAFF and got == "sign-in":
+            login_as(who)  # a route that signed us out would hide later results
+            db.session.commit()
+    assert not mismatches, "\n".join(mismatches)
+    if who not in ALL_STAFF:
+        assert db.session.get(Customer, values["customer_id"]) is not None
