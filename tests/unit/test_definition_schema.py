@@ -222,7 +222,7 @@ CASES = [
         m_unknown_role,
         [
             "missed_bin.yaml: states.submitted.transitions[0].roles[1]: "
-            "'manager' is not one of 'advisor', 'caseworker', 'team_lead', 'admin'"
+            "'manager' is not one of 'advisor', 'caseworker', 'team_lead', 'admin', 'resident'"
         ],
     ),
     (
@@ -390,7 +390,7 @@ def test_the_real_file_loads():
     definition = load_file(MISSED_BIN)
     assert isinstance(definition, Definition)
     assert definition.id == "missed_bin"
-    assert definition.version == 1
+    assert definition.version == 2  # 2: residents may cancel a report still "Received"
     assert definition.title == "Report a missed bin collection"
     assert definition.team == "waste"
     assert definition.lgsl == 524
