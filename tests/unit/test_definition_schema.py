@@ -397,7 +397,7 @@ def test_the_real_file_loads():
     assert [p.id for p in definition.pages] == ["address", "container", "details"]
     assert definition.initial_state == "submitted"
     assert definition.duplicate_state == "duplicate"
-    assert set(definition.states) == {"submitted", "return_scheduled", "collected", "not_presented", "duplicate"}
+    assert set(definition.states) == {"submitted", "return_scheduled", "collected", "not_presented", "cancelled", "duplicate"}
     assert definition.sla_working_days == 2
     assert definition.customer_fields == {"name": "full_name", "email": "email", "phone": "phone"}
     assert definition.property_question == "address"
