@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from workflows.validation import normalise_phone
@@ -35,12 +36,12 @@ class DetailsForm(FlaskForm):
     full_name = StringField("Full name", validators=[InputRequired("Enter your full name"), Length(max=100, message="Full name must be 100 characters or fewer")], widget=GovTextInput())
     phone = StringField("UK phone number (optional)", validators=[Optional(), Length(max=30, message="Phone number must be 30 characters or fewer")], widget=GovTextInput())
     contact_preference = RadioField("How should we contact you about your requests?",
-                                    choices=[("email", "Email"), ("sms", "Text message"), ("none", "Do not contact me")],
+                                    choices=[SelectChoice("email", "Email"), SelectChoice("sms", "Text message"), SelectChoice("none", "Do not contact me")],
                                     validators=[InputRequired("Select how we should contact you")], widget=GovRadioInput())
 
     def validate_phone(self, field):
         if field.data and normalise_phone(field.data) is None:
-            raise ValidationError("Enter a UK phone number, like 07700 900 982, or an international number starting with +")
+            raise ValidationError("Enter a UK phone number, like 07911 123 456, or an international number starting with +")
 
     def validate_contact_preference(self, field):
         if field.data == "sms" and not (self.phone.data and normalise_phone(self.phone.data)):
@@ -61,8 +62,9 @@ class InformationForm(FlaskForm):
 
 class FeedbackForm(FlaskForm):
     rating = RadioField("How satisfied are you with how we dealt with this request?",
-                        choices=[("5", "Very satisfied"), ("4", "Satisfied"), ("3", "Neither satisfied nor dissatisfied"),
-                                 ("2", "Dissatisfied"), ("1", "Very dissatisfied")],
+                        choices=[SelectChoice("5", "Very satisfied"), SelectChoice("4", "Satisfied"),
+                                 SelectChoice("3", "Neither satisfied nor dissatisfied"), SelectChoice("2", "Dissatisfied"),
+                                 SelectChoice("1", "Very dissatisfied")],
                         validators=[InputRequired("Select how satisfied you are")], widget=GovRadioInput())
     comment = TextAreaField("How could we improve? (optional)", validators=[Optional(), Length(max=2000, message="Your comment must be 2000 characters or fewer")], widget=GovTextArea())
 

@@ -41,7 +41,8 @@ def resident_nav():
 
 
 def _sign_in(account):
-    session.clear()  # a fresh session: nothing from before sign-in carries over
+    # The session is a signed cookie (no server-side id to fix), so there is nothing to rotate;
+    # the CSRF token is kept so forms open in other tabs still work.
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
     login_user(account)
 
@@ -121,7 +122,7 @@ def sign_out():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         logout_user()
-        session.clear()
+        session.pop("drafts", None)  # a shared computer: the next person must not see half-filled forms
         return render_template("account/message.html", title="You have signed out", message="You have signed out.",
                                links=[(url_for(".sign_in"), "Sign in again")])
     if current_resident() is None:
@@ -341,7 +342,7 @@ def close():
             accounts.close(account)
             outbox.commit()
             logout_user()
-            session.clear()
+            session.pop("drafts", None)
             return render_template("account/message.html", title="Your account has been closed",
                                    message="We have removed your personal details. Your requests are kept, without "
                                    "your details, so we can count how well our services work.")
