@@ -52,7 +52,7 @@ def summary(case: Case) -> dict:
     definition = get_definition(case.workflow_id)
     state = definition.state(case.state) if definition else None
     return {"case": case, "definition": definition, "state": state, "due": due_in_words(case),
-            "title": definition.title if definition else case.workflow_id}
+            "service_title": definition.title if definition else case.workflow_id}
 
 
 def resident_transitions(case: Case, account: ResidentAccount):
@@ -151,7 +151,7 @@ def _requests(account: ResidentAccount) -> list:
         s = summary(case)
         fb = feedback_for(case)
         out.append({
-            "reference": case.reference, "service": s["title"], "status": s["state"].label if s["state"] else case.state,
+            "reference": case.reference, "service": s["service_title"], "status": s["state"].label if s["state"] else case.state,
             "made_at": case.created_at.isoformat(), "closed_at": case.closed_at.isoformat() if case.closed_at else None,
             "answers": case.answers, "address": case.property.single_line if case.property else None,
             "updates": [{"at": e.created_at.isoformat(), "message": e.public_message} for e in case.events if e.public_message],
