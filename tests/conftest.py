@@ -88,6 +88,17 @@ def _reset_rate_limits(app):
     yield
 
 
+from flask_sqlalchemy.session import Session as _FlaskSession  # noqa: E402
+
+
+class _ConnectionBoundSession(_FlaskSession):
+    """Flask-SQLAlchemy's get_bind() picks the engine by table and ignores the session's bind, so the
+    test's outer transaction was bypassed: commits escaped the rollback and SQLite locked itself."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
+
+
 @pytest.fixture
 def session(app):
     """A test in one outer transaction; every commit the app makes releases a savepoint."""
@@ -96,7 +107,8 @@ def session(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False,
+             "class_": _ConnectionBoundSession}
         )
         try:
             yield db.session
