@@ -21,7 +21,7 @@ from frontdoor.extensions import db
 from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer, ResidentAccount
 from frontdoor.models.base import utcnow
 from frontdoor.services import outbox
-from frontdoor.services.customers import normalise_email, split_name
+from frontdoor.services.customers import split_name
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256

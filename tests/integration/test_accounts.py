@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 import config as settings
 from frontdoor.extensions import db
 from frontdoor.models import AccountAudit, AccountToken, Case, Customer, ResidentAccount
-from frontdoor.services import accounts, outbox
+from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -102,7 +102,7 @@ def test_same_words_whether_or_not_an_email_has_an_account(client, session):
     assert last_link(E.pat, "already_registered")
     known = post_form(client, "/account/forgot-password", {"email": E.pat}).get_data(as_text=True)
     unknown = post_form(client, "/account/forgot-password", {"email": E.nobody}).get_data(as_text=True)
-    assert SENT in known and SENT.replace("'", "&#39;") in unknown or SENT in unknown
+    assert SENT in known and SENT in unknown
     bad_known = sign_in(client, E.pat, password="wrong password here").get_data(as_text=True)
     bad_unknown = sign_in(client, email=E.nobody).get_data(as_text=True)
     assert "Enter a correct email address and password" in bad_known and "Enter a correct email address and password" in bad_unknown
@@ -140,7 +140,8 @@ def test_reset_link_works_once_and_expires(client, session):
     # An expired link is refused.
     post_form(client, "/account/forgot-password", {"email": E.pat})
     link = last_link(E.pat, "reset_password")
-    for token in db.session.scalars(select(AccountToken).where(AccountToken.used_at.is_(None), AccountToken.account_id == account.account_id if False else AccountToken.used_at.is_(None))):
+    account = db.session.scalar(select(ResidentAccount).where(ResidentAccount.email_normalised == E.pat))
+    for token in db.session.scalars(select(AccountToken).where(AccountToken.account_id == account.id, AccountToken.used_at.is_(None))):
         token.expires_at = token.expires_at - timedelta(hours=2)
     db.session.flush()
     assert client.get(link).status_code == 400
