@@ -53,8 +53,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from caseworker.routes import bp as caseworker_bp
     from portal.routes import bp as portal_bp
+    from portal.account_routes import bp as account_bp
+    import caseworker.notifications_routes  # noqa: F401  adds /staff/notifications to the staff blueprint
+    import portal.tell_us_once  # noqa: F401  prefills journeys for signed-in residents
 
     app.register_blueprint(portal_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(caseworker_bp, url_prefix="/staff")
 
     from caseworker.bulky_routes import bp as staff_bulky_bp

@@ -7,7 +7,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from frontdoor.extensions import db, login_manager
-from frontdoor.models import StaffUser
+from frontdoor.models import ResidentAccount, StaffUser
 
 
 def init_app(app):
@@ -23,7 +23,31 @@ def load_user(user_id: str):
     if kind == "staff" and raw.isdigit():
         user = db.session.get(StaffUser, int(raw))
         return user if user is not None and user.active else None
+    if kind == "resident":
+        # "resident:<id>:<session_version>": a password change or closure ends every old session.
+        raw_id, _, version = raw.partition(":")
+        if raw_id.isdigit() and version.isdigit():
+            account = db.session.get(ResidentAccount, int(raw_id))
+            if account is not None and account.is_active and account.session_version == int(version):
+                return account
     return None
+
+
+def current_resident() -> ResidentAccount | None:
+    user = current_user
+    if bool(getattr(user, "is_authenticated", False)) and isinstance(user, ResidentAccount):
+        return user
+    return None
+
+
+def resident_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_resident() is None:
+            return redirect(url_for("account.sign_in", next=request.path))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def is_staff(user=None) -> bool:

@@ -15,6 +15,7 @@ from frontdoor.services.references import normalise_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry, working_calendar
 from frontdoor.services.submissions import SubmissionRejected, question_options, submit
+from frontdoor.services.resident_cases import feedback_for
 from frontdoor.services.tracking import find_for_tracking, public_timeline
 from portal import journey
 from workflows.forms import AddressChoiceForm, PostcodeForm, field_params, page_form
@@ -210,7 +211,7 @@ def confirmation(service_id, reference):
 
 class TrackForm(FlaskForm):
     reference = StringField("Reference", widget=GovTextInput())
-    email = StringField("Email address", widget=GovTextInput())
+    email = StringField("Email address or phone number", widget=GovTextInput())
 
     def validate_reference(self, field):
         if not (field.data or "").strip():
@@ -220,11 +221,14 @@ class TrackForm(FlaskForm):
 
     def validate_email(self, field):
         if not (field.data or "").strip():
-            raise StopValidation("Enter the email address you used when you made the request")
+            raise StopValidation("Enter the email address or phone number you used when you made the request")
 
 
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+# Per reference too: guessing one reference's email from many addresses is limited as well.
+@limiter.limit("5 per 10 minutes; 20 per day", methods=["POST"],
+               key_func=lambda: "track:" + (normalise_reference(request.form.get("reference", "")) or "none"))
 def track(service_id=None):
     form = TrackForm()
     if form.validate_on_submit():
@@ -234,8 +238,8 @@ def track(service_id=None):
             due = working_calendar().local(case.sla_due_at).date() if case.sla_due_at else None
             return render_template("portal/tracked.html", title=f"Request {case.reference}", case=case,
                                    definition=definition, state=definition.state(case.state) if definition else None,
-                                   timeline=public_timeline(case), due=due)
+                                   timeline=public_timeline(case), due=due, feedback=feedback_for(case))
         # The same words for an unknown reference and a wrong email: nothing to learn by guessing.
-        form.reference.errors.append("We could not find a request with that reference and email address. Check both and try again.")
+        form.reference.errors.append("We could not find a request with that reference and email address or phone number. Check both and try again.")
         return render_template("portal/track.html", title="Track a request", form=form), 404
     return render_template("portal/track.html", title="Track a request", form=form)

@@ -1,7 +1,7 @@
 """The JSON Schema for a definition file. Shape only; names are resolved by the loader."""
 
 IDENT = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"}
-ROLES = ["advisor", "caseworker", "team_lead", "admin"]
+ROLES = ["advisor", "caseworker", "team_lead", "admin", "resident"]  # "resident": the signed-in requester
 CHANNELS = ["web", "api", "phone", "face_to_face", "email", "letter"]
 QUESTION_TYPES = ["text", "textarea", "email", "phone", "radios", "address"]
 

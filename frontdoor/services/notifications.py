@@ -23,6 +23,43 @@ DEFAULT_TEMPLATES = {
         "subject": "Update on your request {reference}",
         "body": "Dear {name},\n\n{message}\n\nYour reference is {reference}. Track it: {track_url}",
     },
+    "more_information": {
+        "subject": "We need more information about your request {reference}",
+        "body": "Dear {name},\n\n{message}\n\nPlease add the information to your request: {track_url}\n\n"
+        "Your reference is {reference}.",
+    },
+    "closure": {
+        "subject": "Your request {reference} is finished",
+        "body": "Dear {name},\n\n{message}\n\nTell us how we did: {track_url}\n\nYour reference is {reference}.",
+    },
+}
+
+# Emails about the account itself (no case). {link} is the single-use link, if any.
+ACCOUNT_TEMPLATES = {
+    "verify_email": {
+        "subject": "Confirm your email address",
+        "body": "Confirm your email address to finish creating your account:\n\n{link}\n\n"
+        "The link works once and for 24 hours. If you did not ask for an account, ignore this email.",
+    },
+    "already_registered": {
+        "subject": "You already have an account",
+        "body": "Someone tried to create an account with this email address, but you already have one.\n\n"
+        "If it was you and you have forgotten your password, reset it here: {link}\n\n"
+        "If it was not you, you do not need to do anything.",
+    },
+    "reset_password": {
+        "subject": "Reset your password",
+        "body": "Use this link to choose a new password:\n\n{link}\n\n"
+        "The link works once and for 1 hour. If you did not ask for this, ignore this email: your password has not changed.",
+    },
+    "confirm_email_change": {
+        "subject": "Confirm your new email address",
+        "body": "Confirm this is your new email address for your account:\n\n{link}\n\nThe link works once and for 24 hours.",
+    },
+    "email_changed": {
+        "subject": "Your email address has changed",
+        "body": "The email address on your account has been changed. If this was not you, call us.",
+    },
 }
 
 
@@ -43,6 +80,7 @@ def case_values(case: Case, extra: dict | None = None) -> dict[str, str]:
         day = working_calendar().local(case.sla_due_at).date()
         due = f"{day:%A} {day.day} {day:%B %Y}"
     values = {
+        "council_phone": current_app.config["COUNCIL_PHONE"],
         "reference": case.reference,
         "name": case.customer.full_name if case.customer else "",
         "service": definition.title if definition else case.workflow_id,
@@ -80,15 +118,34 @@ def deliver_notification(message: OutboxMessage) -> None:
     values = case_values(case, message.payload.get("extra"))
     channel = "sms" if customer.contact_preference == "sms" else "email"
     recipient = customer.phone_e164 if channel == "sms" else customer.email
+    if not recipient:  # anonymised (account closed) since the row was written: nobody to tell
+        return
     subject = render(template["subject"], values)
     body = render(template["body"], values)
+    _store_and_send(message, case.id, channel, recipient, template_name, subject, body)
+
+
+@outbox.handler("account_email")
+def deliver_account_email(message: OutboxMessage) -> None:
+    template_name = message.payload["template"]
+    template = ACCOUNT_TEMPLATES[template_name]
+    values = {"council": current_app.config["COUNCIL_NAME"], **message.payload.get("values", {})}
+    _store_and_send(message, None, "email", message.payload["to"], template_name,
+                    render(template["subject"], values), render(template["body"], values))
+
+
+def _store_and_send(message: OutboxMessage, case_id, channel, recipient, template_name, subject, body) -> None:
+    """Send through Notify when configured, and always keep a copy staff can see.
+
+    A Notify error propagates: the outbox row stays pending and is retried, the copy is not written.
+    """
     provider, provider_id = "stored", None
     if current_app.config.get("NOTIFY_API_KEY"):
         provider, provider_id = "notify", _send_with_notify(channel, recipient, template_name, subject, body, message.id)
     db.session.add(
         Notification(
             outbox_id=message.id,
-            case_id=case.id,
+            case_id=case_id,
             channel=channel,
             recipient=recipient,
             template=template_name,

@@ -23,6 +23,8 @@ def available(case: Case, actor: Actor):
     definition = get_definition(case.workflow_id)
     if definition is None:
         return []
+    if actor.type == "resident":
+        return definition.transitions_for(case.state, "resident")
     return definition.transitions_for(case.state, actor.role if actor.type == "staff" else None)
 
 
@@ -41,6 +43,9 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
         raise TransitionRefused(f"'{name}' is not possible while the case is '{definition.state(case.state).label}'.")
     if actor.type == "staff" and actor.role not in step.roles:
         raise TransitionRefused(f"Your role cannot '{step.label.lower()}'.")
+    # A resident may only take the steps the definition offers residents (ownership is checked by the view).
+    if actor.type == "resident" and "resident" not in step.roles:
+        raise TransitionRefused(f"You cannot '{step.label.lower()}' on this request.")
     note = (data.get("note") or "").strip()
     if step.requires_note and not note:
         raise TransitionRefused("Enter a note to explain this step.")
@@ -76,7 +81,9 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
     db.session.add(event)
     db.session.flush()
     if step.notify and public_message:
-        notifications.queue_for_case(case, "transition", {"message": public_message})
+        # One template per kind of event: finished, waiting on the resident, or any other update.
+        template = {"closed": "closure", "waiting": "more_information"}.get(target.category, "transition")
+        notifications.queue_for_case(case, template, {"message": public_message})
     return event
 
 

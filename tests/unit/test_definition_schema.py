@@ -222,7 +222,7 @@ CASES = [
         m_unknown_role,
         [
             "missed_bin.yaml: states.submitted.transitions[0].roles[1]: "
-            "'manager' is not one of 'advisor', 'caseworker', 'team_lead', 'admin'"
+            "'manager' is not one of 'advisor', 'caseworker', 'team_lead', 'admin', 'resident'"
         ],
     ),
     (
@@ -390,7 +390,7 @@ def test_the_real_file_loads():
     definition = load_file(MISSED_BIN)
     assert isinstance(definition, Definition)
     assert definition.id == "missed_bin"
-    assert definition.version == 2
+    assert definition.version == 2  # 2: residents may cancel a report still "Received"
     assert definition.title == "Report a missed bin collection"
     assert definition.team == "waste"
     assert definition.lgsl == 524
@@ -398,7 +398,7 @@ def test_the_real_file_loads():
     assert definition.initial_state == "submitted"
     assert definition.duplicate_state == "duplicate"
     assert set(definition.states) == {"submitted", "awaiting_information", "return_scheduled", "collected",
-                                        "not_presented", "duplicate"}
+                                        "not_presented", "cancelled", "duplicate"}
     assert definition.sla_working_days == 2
     assert definition.customer_fields == {"name": "full_name", "email": "email", "phone": "phone"}
     assert definition.property_question == "address"

@@ -1,0 +1,25 @@
+"""Staff view of the messages sent (or, embedded, stored) for residents: /staff/notifications."""
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from caseworker.routes import bp
+from frontdoor.auth import staff_required
+from frontdoor.extensions import db
+from frontdoor.models import Notification
+from frontdoor.services.notifications import ACCOUNT_TEMPLATES
+
+PAGE_SIZE = 50
+
+
+@bp.get("/notifications")
+@staff_required("team_lead", "admin", "caseworker")
+def notifications():
+    before = request.args.get("before", type=int)
+    query = select(Notification).order_by(Notification.id.desc()).limit(PAGE_SIZE)
+    if before:
+        query = query.where(Notification.id < before)
+    rows = list(db.session.scalars(query))
+    return render_template("caseworker/notifications.html", title="Messages to residents", rows=rows, account_templates=ACCOUNT_TEMPLATES,
+                           older=rows[-1].id if len(rows) == PAGE_SIZE else None)

@@ -1,0 +1,36 @@
+"""Staff see the stored messages; account links are hidden from them; residents and strangers cannot look."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from frontdoor.services import outbox
+from frontdoor.services.actors import Actor
+from frontdoor.services.registry import definition
+from frontdoor.services.submissions import submit
+from tests import factories
+from tests.integration.account_helpers import register
+from tests.integration.helpers import answers_for, property_collected_yesterday_evening
+
+
+@pytest.fixture(autouse=True)
+def inline_jobs(app):
+    previous = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = None
+    yield
+    app.config["REDIS_URL"] = previous
+
+
+def test_staff_see_stored_notifications_but_not_account_links(client, session, login_as):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    case = submit(definition("missed_bin"), answers_for(prop, f"n-{uuid.uuid4().hex[:8]}@example.com"), "web", None,
+                  Actor.resident()).case
+    outbox.commit()
+    register(client, f"r-{uuid.uuid4().hex[:8]}@example.com")
+    assert client.get("/staff/notifications").status_code == 302  # not signed in as staff
+    login_as("caseworker")
+    page = client.get("/staff/notifications").get_data(as_text=True)
+    assert case.reference in page and "Messages to residents" in page
+    assert "/account/verify/" not in page and "single-use link" in page
