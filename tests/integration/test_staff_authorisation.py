@@ -21,6 +21,7 @@ PUBLIC = {"caseworker.sign_in", "caseworker.sign_out"}
 # (endpoint, method) -> roles allowed. Everyone else: 403 if signed in as staff, sign-in redirect if not.
 EXPECTED = {
     ("caseworker.queue", "GET"): ALL_STAFF,
+    ("caseworker.notifications", "GET"): WORKERS,  # stored resident messages (issue 4)
     ("caseworker.bulk", "POST"): WORKERS,
     ("caseworker.claim", "POST"): WORKERS,
     ("caseworker.assign", "POST"): WORKERS,
