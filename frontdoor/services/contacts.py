@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from frontdoor.extensions import db
+from frontdoor.metrics import rollups
 from frontdoor.models import Case, Contact, Customer, StaffUser
 
 SELF_SERVICE_CHANNELS = ("web", "api")
@@ -28,4 +29,6 @@ def record_contact(
     )
     db.session.add(contact)
     db.session.flush()
+    # The dashboards' rollup counts it after the commit (same transaction, so never lost or doubled).
+    rollups.note_contact(contact.id)
     return contact
