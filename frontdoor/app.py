@@ -55,6 +55,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(caseworker_bp, url_prefix="/staff")
+    from frontdoor.metrics.views import bp as dashboards_bp
+
+    app.register_blueprint(dashboards_bp, url_prefix="/staff/dashboards")
 
     assets_dir = app.config["ASSETS_DIR"]
 

@@ -169,10 +169,10 @@ def catch_up(max_batches: int = 100) -> int:
     total = 0
     for _ in range(max_batches):
         n = apply_pending()
-        db.session.commit()
-        total += n
         if n == 0:
             break
+        db.session.commit()
+        total += n
     return total
 
 
