@@ -88,6 +88,22 @@ def _reset_rate_limits(app):
     yield
 
 
+def _bound_session_class():
+    from flask_sqlalchemy.session import Session
+
+    class ConnectionBoundSession(Session):
+        """Flask-SQLAlchemy's get_bind picks the engine and ignores the session's own bind under
+        SQLAlchemy 2.1, so the test would run outside its savepoint. Use the test's connection."""
+
+        def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+            return bind if bind is not None else self.bind
+
+    return ConnectionBoundSession
+
+
+_ConnectionBoundSession = _bound_session_class()
+
+
 @pytest.fixture
 def session(app):
     """A test in one outer transaction; every commit the app makes releases a savepoint."""
@@ -96,7 +112,8 @@ def session(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False,
+             "class_": _ConnectionBoundSession}
         )
         try:
             yield db.session
