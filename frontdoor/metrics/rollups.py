@@ -251,6 +251,8 @@ def _rebuild_postgres() -> None:
         SELECT day, service, team_id, ward, channel, count(*), sum(in_sla) FROM case_rollup_marks
         GROUP BY 1, 2, 3, 4, 5"""))
     db.session.execute(text("DROP TABLE IF EXISTS rollup_facts"))
+    for table in ("contact_daily", "contact_ward_daily", "advisor_daily", "case_daily", "case_rollup_marks"):
+        db.session.execute(text(f"ANALYZE {table}"))  # fresh statistics, or the planner guesses after a bulk load
 
 
 def table_snapshot() -> dict[str, set]:
