@@ -245,3 +245,31 @@ def gbp(pence):
 
 def today_london() -> date:
     return utcnow().astimezone(LONDON).date()
+
+
+@bp.route("/costs", methods=["GET", "POST"])
+@staff_required("admin")
+def costs():
+    """Unit costs per channel for cost to serve (defaults from Socitm benchmarking, DOMAIN.md)."""
+    from decimal import Decimal
+
+    from flask import flash, redirect
+
+    from frontdoor.metrics.forms import UnitCostsForm
+    from frontdoor.models import ChannelCost
+    from frontdoor.services import outbox
+
+    current = figures.unit_costs()
+    form = UnitCostsForm(data={ch: Decimal(current[ch]) / 100 for ch in CHANNELS})
+    if form.validate_on_submit():
+        for ch in CHANNELS:
+            pence = int((getattr(form, ch).data * 100).to_integral_value())
+            row = db.session.get(ChannelCost, ch)
+            if row is None:
+                db.session.add(ChannelCost(channel=ch, pence=pence))
+            else:
+                row.pence = pence
+        outbox.commit()
+        flash("Unit costs saved", "success")
+        return redirect(url_for("dashboards.costs"))
+    return render_template("dashboards/costs.html", title="Unit costs per channel", form=form)

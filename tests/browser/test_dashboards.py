@@ -75,3 +75,23 @@ def test_an_advisor_is_refused(live_server, page, axe_check):
     response = page.goto(live_server.url + "/staff/dashboards/")
     assert response.status == 403
     axe_check(page)
+
+
+def test_an_admin_changes_unit_costs(live_server, page, axe_check):
+    admin = factories.staff("admin")
+    db.session.commit()
+    page.goto(live_server.url + "/staff/sign-in")
+    page.fill("input[name=email]", admin.email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.goto(live_server.url + "/staff/dashboards/")
+    page.click("a:has-text('Change the unit costs')")
+    axe_check(page)
+    page.fill("input[name=phone]", "lots")
+    page.click("button:has-text('Save unit costs')")
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    axe_check(page)
+    page.fill("input[name=phone]", "3.10")
+    page.click("button:has-text('Save unit costs')")
+    assert page.locator("input[name=phone]").input_value() == "3.10"
+    axe_check(page)

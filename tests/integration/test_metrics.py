@@ -182,3 +182,22 @@ def test_only_team_leads_and_admins(client, login_as):
     login_as("caseworker")
     assert client.get("/staff/dashboards/").status_code == 403
     assert client.get("/staff/dashboards/export/sla.csv").status_code == 403
+
+
+def test_an_admin_sets_unit_costs(client, login_as):
+    from tests.conftest import post_form
+
+    login_as("admin")
+    data = {"web": "0.20", "api": "0.15", "phone": "3.00", "face_to_face": "8.62", "email": "2.83", "letter": "2.83"}
+    response = post_form(client, "/staff/dashboards/costs", data)
+    assert response.status_code == 302
+    assert figures.unit_costs()["phone"] == 300 and figures.unit_costs()["web"] == 20
+    bad = post_form(client, "/staff/dashboards/costs", {**data, "phone": "lots"})
+    assert bad.status_code == 200 and "There is a problem" in bad.get_data(as_text=True)
+    assert figures.unit_costs()["phone"] == 300  # nothing half-saved
+
+
+def test_a_team_lead_cannot_set_unit_costs(client, login_as):
+    login_as("team_lead")
+    assert client.get("/staff/dashboards/costs").status_code == 403
+    assert client.post("/staff/dashboards/costs", data={"phone": "0"}).status_code in (400, 403)
