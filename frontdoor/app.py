@@ -60,6 +60,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(portal_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(caseworker_bp, url_prefix="/staff")
+    from frontdoor.metrics.views import bp as dashboards_bp
+
+    app.register_blueprint(dashboards_bp, url_prefix="/staff/dashboards")
 
     from caseworker.bulky_routes import bp as staff_bulky_bp
     from portal.bulky_routes import bp as bulky_bp

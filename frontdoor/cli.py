@@ -14,16 +14,26 @@ def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(workflows_group)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(metrics_group)
 
 
 @click.command("seed-demo")
 @click.option("--properties", default=2400, show_default=True, help="How many properties the demo town has.")
 @click.option("--seed", default=20261123, show_default=True, help="Random seed, for a repeatable town.")
+@click.option("--scale", default=0, type=click.IntRange(min=0), help="Also generate this many contacts of history "
+              "(24 months; cases = contacts / 5) by bulk insert, then rebuild the dashboards' rollups.")
 @with_appcontext
-def seed_demo(properties: int, seed: int):
+def seed_demo(properties: int, seed: int, scale: int):
     """Build the demo town: properties, rounds, teams, staff, customers and cases."""
     from frontdoor.demo import seed_town
 
+    if scale:
+        from frontdoor.demo_scale import generate
+        from frontdoor.extensions import db
+
+        generate(scale, seed=seed, echo=click.echo, progress=click.progressbar)
+        db.session.commit()
+        return
     seed_town(properties=properties, seed=seed, echo=click.echo, progress=click.progressbar)
 
 
@@ -63,3 +73,28 @@ def outbox_sweep(older_than):
 
     count = sweep_outbox(older_than)
     click.echo(f"re-dispatched {count} pending outbox rows ({'RQ' if current_app.config.get('REDIS_URL') else 'inline'})")
+
+
+@click.group("metrics")
+def metrics_group():
+    """The dashboards' rollup tables."""
+
+
+@metrics_group.command("rebuild")
+@with_appcontext
+def metrics_rebuild():
+    """Recompute every rollup from the base tables (after a bulk load, or to check the incremental ones)."""
+    from frontdoor.extensions import db
+    from frontdoor.metrics import rollups
+
+    rollups.rebuild(echo=click.echo)
+    db.session.commit()
+
+
+@metrics_group.command("apply")
+@with_appcontext
+def metrics_apply():
+    """Apply pending rollup rows now (what the job does after each commit)."""
+    from frontdoor.metrics import rollups
+
+    click.echo(f"applied {rollups.catch_up()} pending rows")

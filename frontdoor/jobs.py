@@ -70,3 +70,29 @@ def sweep_outbox(older_than_seconds: int = 60) -> int:
         db.session.commit()
         outbox.dispatch(ids)
         return len(ids)
+
+
+def schedule_rollups() -> None:
+    """After a commit that noted contacts or case changes: fold them into the dashboards' rollups."""
+    from frontdoor.extensions import db
+
+    if current_app.config.get("REDIS_URL"):
+        try:
+            queue().enqueue(apply_rollups, failure_ttl=24 * 3600)
+            return
+        except Exception:  # Redis down: the rows stay pending; the next job, the CLI or a dashboard read applies them.
+            log.exception("could not enqueue the rollup job; left pending")
+            return
+    try:
+        apply_rollups()
+    except Exception:
+        db.session.rollback()
+        log.exception("inline rollup failed; rows left pending")
+
+
+def apply_rollups() -> int:
+    """Apply pending rollup rows. Safe to run twice and in two workers at once (see metrics.rollups)."""
+    from frontdoor.metrics import rollups
+
+    with _app_context():
+        return rollups.catch_up()

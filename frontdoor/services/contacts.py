@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from frontdoor.extensions import db
+from frontdoor.metrics import rollups
 from frontdoor.models import Case, Contact, Customer, StaffUser
 from frontdoor.models.base import utcnow
 
@@ -57,4 +58,6 @@ def record_contact(
     )
     db.session.add(contact)
     db.session.flush()
+    # The dashboards' rollup counts it after the commit (same transaction, so never lost or doubled).
+    rollups.note_contact(contact.id)
     return contact

@@ -43,16 +43,24 @@ def add(kind: str, payload: dict, case: Case | None = None) -> OutboxMessage:
 def commit() -> None:
     """End the unit of work: one commit, then dispatch what it wrote to the outbox."""
     ids = db.session.info.pop(_PENDING_KEY, [])
+    from frontdoor.metrics.rollups import take_flag
+
+    rollups_flag = take_flag(db.session)
     try:
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     dispatch(ids)
+    if rollups_flag:
+        from frontdoor import jobs
+
+        jobs.schedule_rollups()
 
 
 def rollback() -> None:
     db.session.info.pop(_PENDING_KEY, None)
+    db.session.info.pop("frontdoor.rollups.pending", None)
     db.session.rollback()
 
 

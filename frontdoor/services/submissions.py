@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from frontdoor.extensions import db
+from frontdoor.metrics import rollups
 from frontdoor.models import Case, CaseEvent, Customer, Property
 from frontdoor.models.base import utcnow
 from frontdoor.services import customers as customer_service
@@ -189,6 +190,8 @@ def submit(
     )
     if original is None:
         notifications.queue_for_case(case, "acknowledgement")
+    if case.state_category == "closed":  # e.g. closed at once as a duplicate: counts for SLA
+        rollups.note_case(case.id)
     db.session.flush()
     return SubmitResult(case, original, facts=facts)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from frontdoor.extensions import db
+from frontdoor.metrics import rollups
 from frontdoor.models import Case, CaseEvent
 from frontdoor.models.base import utcnow
 from frontdoor.services import notifications
@@ -80,6 +81,7 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
     )
     db.session.add(event)
     db.session.flush()
+    rollups.note_case(case.id)  # closing or reopening moves the SLA rollup
     if step.notify and public_message:
         # One template per kind of event: finished, waiting on the resident, or any other update.
         template = {"closed": "closure", "waiting": "more_information"}.get(target.category, "transition")

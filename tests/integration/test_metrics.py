@@ -1,0 +1,203 @@
+"""Every dashboard figure on a small hand-built data set equals a value worked out by hand here.
+
+October 2026: BST until 25 October, so 23:30 UTC on 30 September is 00:30 on 1 October in London.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timezone
+
+import pytest
+
+from frontdoor.extensions import db
+from frontdoor.metrics import figures, rollups
+from frontdoor.metrics.filters import Filters
+from frontdoor.models import Case, ChannelCost, Feedback
+from frontdoor.services.contacts import record_contact
+from tests import factories
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+def _case(ref, team, prop, created, closed=None, due=None):
+    case = Case(reference=ref, workflow_id="missed_bin", workflow_version=1, state="closed" if closed else "open",
+                state_category="closed" if closed else "open", answers={}, property_id=prop.id, channel="web",
+                team_id=team.id, sla_due_at=due, created_at=created, closed_at=closed)
+    db.session.add(case)
+    db.session.flush()
+    rollups.note_case(case.id)
+    return case
+
+
+def _contact(channel, outcome, at, case=None, staff=None, customer=None):
+    contact = record_contact(channel=channel, reason="missed_bin", outcome=outcome, case=case, staff=staff,
+                             customer=customer)
+    contact.started_at = at
+    db.session.flush()
+    return contact
+
+
+@pytest.fixture
+def october(session):
+    waste = factories.team("waste")
+    prop = factories.property_(ward="Abbey")
+    a = factories.staff("advisor", teams=("customer_services",))
+    b = factories.staff("advisor", teams=("customer_services",))
+    c1 = _case("C1", waste, prop, utc(2026, 10, 9), utc(2026, 10, 10, 12), utc(2026, 10, 12))
+    c2 = _case("C2", waste, prop, utc(2026, 10, 9), utc(2026, 10, 20, 9), utc(2026, 10, 15))
+    _case("C3", waste, prop, utc(2026, 10, 29), utc(2026, 10, 31, 23, 30), utc(2026, 11, 5))
+    c4 = _case("C4", waste, prop, utc(2026, 9, 29), utc(2026, 9, 30, 23, 30), utc(2026, 10, 2))
+    _case("C5", waste, prop, utc(2026, 9, 20), None, utc(2026, 10, 1))
+    _case("C6", waste, prop, utc(2026, 10, 20), None, utc(2099, 1, 1))
+    _contact("web", "self_served", utc(2026, 9, 30, 23, 30), c1)  # 00:30 BST on 1 October
+    _contact("web", "self_served", utc(2026, 10, 2, 9), c1)
+    _contact("api", "self_served", utc(2026, 10, 3, 9), c1)
+    _contact("phone", "resolved_first_contact", utc(2026, 10, 4, 9), c1, a)
+    _contact("phone", "handed_off", utc(2026, 10, 5, 9), c1, a)
+    _contact("face_to_face", "resolved_first_contact", utc(2026, 10, 6, 9), c1, b)
+    _contact("email", "progress_chase", utc(2026, 10, 7, 9), c1, b)
+    _contact("phone", "repeat", utc(2026, 10, 8, 9), c1, a)
+    _contact("letter", "handed_off", utc(2026, 10, 9, 9))
+    _contact("phone", "resolved_first_contact", utc(2026, 10, 31, 23, 30), c1, b)  # GMT: still 31 October
+    # September, the previous period: one web (23:30 BST on 30 September) and one phone.
+    _contact("web", "self_served", utc(2026, 9, 30, 22, 30), c1)
+    _contact("phone", "handed_off", utc(2026, 9, 10, 10), c1, a)
+    db.session.add_all([Feedback(case_id=c1.id, rating=4, created_at=utc(2026, 10, 5)),
+                        Feedback(case_id=c2.id, rating=5, created_at=utc(2026, 10, 6)),
+                        Feedback(case_id=c4.id, rating=1, created_at=utc(2026, 9, 5))])
+    db.session.flush()
+    rollups.apply_pending()
+    return {"waste": waste, "a": a, "b": b}
+
+
+OCT = Filters("month", date(2026, 10, 1), date(2026, 10, 31))
+
+
+def test_every_figure_equals_the_hand_computed_value(october):
+    d = figures.dashboard(OCT)
+    c = d["contacts"]
+    assert c.total == 10
+    assert c.digital == 3 and c.digital_share == pytest.approx(0.30)
+    assert c.assisted == 4 and c.resolved_first == 3 and c.fcr == pytest.approx(0.75)
+    assert c.avoidable == 2 and c.avoidable_share == pytest.approx(0.20)
+    assert dict(c.by_channel) == {"web": 2, "api": 1, "phone": 4, "face_to_face": 1, "email": 1, "letter": 1}
+    assert d["previous"].total == 2 and d["previous"].digital_share == pytest.approx(0.5)
+    teams = {t["name"]: (t["resolved"], t["assisted"]) for t in d["team_fcr"]}
+    assert teams == {"Waste": (3, 4)}
+    advisors = {x["staff_id"]: (x["resolved"], x["assisted"]) for x in d["advisor_fcr"]}
+    assert advisors == {october["a"].id: (1, 2), october["b"].id: (2, 2)}
+    assert (d["sla"]["closed"], d["sla"]["in_sla"]) == (4, 3) and d["sla"]["compliance"] == pytest.approx(0.75)
+    assert d["sla"]["past_due"] == 1
+    assert d["satisfaction"] == {"responses": 2, "mean": 4.5}
+    # 2x15 + 15 + 4x283 + 862 + 283 + 283 pence; September's mix cost (15 + 283) / 2 = 149p a contact.
+    assert d["cost"]["pence"] == 2605
+    assert d["cost"]["saving_pence"] == 149 * 10 - 2605
+    october_trend = [p for p in d["trend"] if p["month"] == date(2026, 10, 1)][0]
+    assert (october_trend["digital"], october_trend["total"]) == (3, 10)
+
+
+def test_rollups_agree_with_a_plain_group_by_and_with_a_rebuild(october):
+    base = figures.base_contact_figures(OCT)
+    rolled = figures.contact_figures(OCT)
+    assert (base.total, base.digital, base.assisted, base.resolved_first, base.avoidable) == (10, 3, 4, 3, 2)
+    assert dict(base.by_channel) == dict(rolled.by_channel)
+    assert figures.base_sla(OCT) == {"closed": 4, "in_sla": 3, "compliance": 0.75}
+    before = rollups.table_snapshot()
+    rollups.rebuild()
+    assert rollups.table_snapshot() == before
+
+
+def test_ward_and_service_filters(october):
+    from dataclasses import replace
+
+    assert figures.contact_figures(replace(OCT, ward="Abbey")).total == 9  # the letter has no address
+    assert figures.contact_figures(replace(OCT, service="missed_bin", channel="phone")).total == 4
+
+
+def test_admin_unit_costs_change_cost_to_serve(october):
+    db.session.add(ChannelCost(channel="phone", pence=300))
+    db.session.flush()
+    assert figures.dashboard(OCT)["cost"]["pence"] == 2605 + 4 * 17
+
+
+def test_a_reopened_case_leaves_the_sla_rollup(october):
+    case = db.session.query(Case).filter_by(reference="C2").one()
+    case.state_category, case.state, case.closed_at = "open", "open", None
+    rollups.note_case(case.id)
+    db.session.flush()
+    rollups.apply_pending()
+    assert figures.sla_figures(OCT)["closed"] == 3
+
+
+def test_dashboard_page_links_and_exports(october, client, login_as):
+    login_as("team_lead")
+    page = client.get("/staff/dashboards/?period=month&start=2026-10-01")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "75.0%" in html and "30.0%" in html and "<svg" in html
+    rows = client.get("/staff/dashboards/rows?period=month&start=2026-10-01&figure=resolved_first")
+    assert rows.status_code == 200 and "3 rows" in rows.get_data(as_text=True)
+    export = client.get("/staff/dashboards/export/team_fcr.csv?period=month&start=2026-10-01")
+    assert export.mimetype == "text/csv"
+    assert list(csv.reader(io.StringIO(export.get_data(as_text=True)))) == [
+        ["team", "resolved_first_contact", "assisted", "fcr_percent"], ["Waste", "3", "4", "75.0"]]
+    drill = client.get("/staff/dashboards/export/rows.csv?period=month&start=2026-10-01&figure=avoidable")
+    assert len(list(csv.reader(io.StringIO(drill.get_data(as_text=True))))) == 3
+
+
+@pytest.mark.parametrize("query, status, message", [
+    ("period=custom&start=2026-10-10&end=2026-10-01", 400, "End date must be the same as or after the start date"),
+    ("period=month&start=2031-01-01", 400, "more than a year ahead"),
+    ("period=fortnight", 400, "Period must be week"),
+    ("period=month&start=2026-02-30", 400, "must be a real date"),
+    ("period=month&colour=red", 400, "Unknown filter: colour"),
+    ("service=nope", 400, "Unknown service"),
+    ("team=abc", 400, "Unknown team"),
+    ("channel=pigeon", 400, "Unknown channel"),
+])
+def test_impossible_periods_and_unknown_filters_are_clear_400s(client, login_as, query, status, message):
+    login_as("team_lead")
+    response = client.get("/staff/dashboards/?" + query)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/staff/dashboards/export/secrets.csv", 404),
+    ("/staff/dashboards/export/rows.csv?figure=../../etc", 400),
+    ("/staff/dashboards/export/rows.csv", 400),
+    ("/staff/dashboards/rows?figure=contacts&page=-1", 400),
+    ("/staff/dashboards/rows?figure=contacts&page=99", 404),
+])
+def test_tampered_urls_are_refused_cleanly(client, login_as, url, status):
+    login_as("admin")
+    assert client.get(url).status_code == status
+
+
+def test_only_team_leads_and_admins(client, login_as):
+    assert client.get("/staff/dashboards/").status_code == 302
+    login_as("caseworker")
+    assert client.get("/staff/dashboards/").status_code == 403
+    assert client.get("/staff/dashboards/export/sla.csv").status_code == 403
+
+
+def test_an_admin_sets_unit_costs(client, login_as):
+    from tests.conftest import post_form
+
+    login_as("admin")
+    data = {"web": "0.20", "api": "0.15", "phone": "3.00", "face_to_face": "8.62", "email": "2.83", "letter": "2.83"}
+    response = post_form(client, "/staff/dashboards/costs", data)
+    assert response.status_code == 302
+    assert figures.unit_costs()["phone"] == 300 and figures.unit_costs()["web"] == 20
+    bad = post_form(client, "/staff/dashboards/costs", {**data, "phone": "lots"})
+    assert bad.status_code == 200 and "There is a problem" in bad.get_data(as_text=True)
+    assert figures.unit_costs()["phone"] == 300  # nothing half-saved
+
+
+def test_a_team_lead_cannot_set_unit_costs(client, login_as):
+    login_as("team_lead")
+    assert client.get("/staff/dashboards/costs").status_code == 403
+    assert client.post("/staff/dashboards/costs", data={"phone": "0"}).status_code in (400, 403)
