@@ -43,11 +43,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     # A bad definition stops start-up here, naming file and path.
     app.extensions["frontdoor.workflows"] = load_directory(app.config["WORKFLOWS_DIR"])
 
-    from frontdoor import auth, cli, web
+    from frontdoor import auth, cli, ops, security, web
     from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
 
     auth.init_app(app)
     web.init_app(app)
+    security.init_app(app)
+    ops.init_app(app)
     cli.init_app(app)
 
     from caseworker.routes import bp as caseworker_bp
@@ -67,6 +69,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.get("/accessibility")
     def accessibility():
         return render_template("accessibility.html")
+
+    if app.config.get("BENCH_ENDPOINTS"):  # load-test baselines; never set in production
+        from frontdoor import bench_endpoints
+
+        bench_endpoints.init_app(app)
 
     return app
 

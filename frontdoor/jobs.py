@@ -48,15 +48,19 @@ def deliver_outbox(message_id: int) -> bool:
     from frontdoor.extensions import db
     from frontdoor.services import outbox
 
+    from frontdoor.ops import job_finished
+
     with _app_context():
         try:
             sent = outbox.deliver(message_id)
             db.session.commit()
+            job_finished("deliver_outbox", "sent" if sent else "skipped")
             return sent
         except Exception as exc:
             db.session.rollback()
             outbox.record_failure(message_id, repr(exc))
             db.session.commit()
+            job_finished("deliver_outbox", "failed")
             raise
 
 

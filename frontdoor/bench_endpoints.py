@@ -1,0 +1,5 @@
+"""Load-test baselines."""
+
+
+def init_app(app):
+    pass
