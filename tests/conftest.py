@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from flask_sqlalchemy.session import Session as FlaskSession
+
 from frontdoor.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +90,15 @@ def _reset_rate_limits(app):
     yield
 
 
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's get_bind returns the engine and ignores the session's own bind, so
+    without this the "savepoint" session would use a fresh connection (on SQLite: blocked by
+    the outer transaction's write lock; on PostgreSQL: commits that are never rolled back)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
 @pytest.fixture
 def session(app):
     """A test in one outer transaction; every commit the app makes releases a savepoint."""
@@ -96,7 +107,8 @@ def session(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False,
+             "class_": _ConnectionBoundSession}
         )
         try:
             yield db.session
