@@ -22,12 +22,11 @@ CSP = {
     "object-src": "'none'",
 }
 
-talisman = Talisman()
-
-
-def init_app(app) -> None:
+def init_app(app) -> Talisman:
+    """One Talisman per app: it keeps its options on the instance, so a shared one would let the
+    last app created decide for all of them."""
     production = app.config["ENV_NAME"] == "production"
-    talisman.init_app(
+    talisman = Talisman(
         app,
         # Behind a TLS-terminating proxy in production; plain HTTP in development and tests.
         force_https=production and app.config.get("FORCE_HTTPS", True),
@@ -45,6 +44,8 @@ def init_app(app) -> None:
     )
     # Talisman's csp_nonce() reads the request; templates rendered by a job have none.
     app.jinja_env.globals["csp_nonce"] = _nonce
+    app.extensions["talisman"] = talisman
+    return talisman
 
 
 def _nonce() -> str:
