@@ -165,7 +165,9 @@ def test_postgres_restarted_and_the_app_recovers(tmp_path):
         assert r.status_code == 302 and "/done/" in r.location
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(Case)) == 1
-            db.engine.dispose()
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
     finally:
         try:
             server.stop()
