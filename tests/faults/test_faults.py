@@ -113,27 +113,14 @@ def test_worker_killed_mid_job_is_retried_and_delivers_once(app, committed, priv
 
     job = queue.enqueue(deliver_then_hang_once, message_id, str(tmp_path), job_id=f"outbox-{message_id}",
                         retry=Retry(max=3))
-    log = open(tmp_path / "worker.log", "ab")
-    worker = _worker(app, url, log)
-    marker = tmp_path / f"attempt-{message_id}"
-    deadline = time.monotonic() + 15
-    while not marker.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert marker.exists(), "the worker never started the job: " + (tmp_path / "worker.log").read_text()[-3000:]
-    os.kill(worker.pid, signal.SIGKILL)  # mid-job, with the delivery written but not committed
-    worker.wait(10)
-    assert _count(Notification) == 0
-    registry = StartedJobRegistry(queue=queue)
-    assert job.id in registry.get_job_ids(cleanup=False)
-    # What the next worker's maintenance does once the dead worker's heartbeat has lapsed.
-    registry.cleanup(timestamp=time.time() + 24 * 3600)
-    assert job.id in queue.job_ids  # back in the queue: retried, not lost
-    second = _worker(app, url, log, "--burst")
-    assert second.wait(20) == 0
-    log.close()
-    assert _count(Notification) == 1
-    assert db.session.get(OutboxMessage, message_id).status == "sent"
-    db.session.rollback()
+    with (tmp_path / "worker.log").open("ab") as log:
+        worker = _worker(app, url, log)
+        try:
+            _kill_mid_job_then_retry(app, url, log, queue, job, message_id, tmp_path, worker)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait(10)
     job.refresh()
     assert job.get_status() == "finished"
 
@@ -173,3 +160,30 @@ def test_postgres_restarted_and_the_app_recovers(tmp_path):
             server.stop()
         finally:
             server.remove()
+
+
+def _kill_mid_job_then_retry(app, url, log, queue, job, message_id, tmp_path, worker):
+    marker = tmp_path / f"attempt-{message_id}"
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), "the worker never started the job: " + (tmp_path / "worker.log").read_text()[-3000:]
+    assert int(marker.read_text()) == worker.pid  # the job runs in the worker process itself
+    os.kill(worker.pid, signal.SIGKILL)  # mid-job, with the delivery written but not committed
+    worker.wait(10)
+    assert _count(Notification) == 0
+    registry = StartedJobRegistry(queue=queue)
+    assert job.id in registry.get_job_ids(cleanup=False)
+    # What the next worker's maintenance does once the dead worker's heartbeat has lapsed.
+    registry.cleanup(timestamp=time.time() + 24 * 3600)
+    assert job.id in queue.job_ids  # back in the queue: retried, not lost
+    second = _worker(app, url, log, "--burst")
+    try:
+        assert second.wait(60) == 0
+    finally:
+        if second.poll() is None:
+            second.kill()
+            second.wait(10)
+    assert _count(Notification) == 1
+    assert db.session.get(OutboxMessage, message_id).status == "sent"
+    db.session.rollback()

@@ -92,7 +92,7 @@ def test_track_form(client, session):
     @given(reference=TEXT, email=TEXT)
     def run(reference, email):
         r = _post_with_token(client, "/track", token, {"reference": reference, "email": email})
-        assert r.status_code in (200, 404)
+        assert r.status_code in ((200, 404) if "\x00" not in reference + email else (400,))
         _assert_safe(r, reference)
 
     run()
@@ -105,7 +105,8 @@ def test_staff_sign_in_form(client, session):
     @given(email=TEXT, password=TEXT)
     def run(email, password):
         r = _post_with_token(client, "/staff/sign-in", token, {"email": email, "password": password})
-        assert r.status_code == 200  # never signed in, never an error page
+        # never signed in; a NUL (which PostgreSQL cannot store) is refused with a 400 page
+        assert r.status_code == (200 if "\x00" not in email + password else 400)
         _assert_safe(r, email)
 
     run()
