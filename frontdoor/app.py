@@ -57,6 +57,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(caseworker_bp, url_prefix="/staff")
+    from frontdoor.privacy import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
 
     assets_dir = app.config["ASSETS_DIR"]
 

@@ -74,3 +74,14 @@ def sweep_outbox(older_than_seconds: int = 60) -> int:
         db.session.commit()
         outbox.dispatch(ids)
         return len(ids)
+
+
+def anonymise_expired_cases() -> int:
+    """Daily: anonymise closed cases past their service's retention period. Safe to run twice."""
+    from frontdoor.extensions import db
+    from frontdoor.services import retention
+
+    with _app_context():
+        count = retention.anonymise_expired()
+        db.session.commit()
+        return count

@@ -17,6 +17,8 @@ def deliver_then_hang_once(message_id: int, marker_dir: str) -> bool:
         with jobs._app_context():
             outbox.deliver(message_id)  # the notification row is written, the row locked, not committed
             db.session.flush()
-            marker.write_text(str(os.getpid()))
+            partial = marker.with_suffix(".tmp")
+            partial.write_text(str(os.getpid()))
+            partial.rename(marker)  # atomic: the test never reads a half-written marker
             time.sleep(120)  # killed -9 here: the transaction dies with the process
     return jobs.deliver_outbox(message_id)
