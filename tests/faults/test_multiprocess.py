@@ -105,9 +105,10 @@ def test_two_app_processes_and_two_workers(app, committed, tmp_path):
             p.terminate()
         for p in procs:
             try:
-                p.wait(10)
+                p.wait(15)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait(15)
         redis.stop()
         if procs:
             log.close()
