@@ -33,6 +33,10 @@ def _database_url(env: dict, instance_path: Path) -> str:
     return url
 
 
+def _replica_url(replica: str | None, primary: str, instance_path: Path) -> str:
+    return _database_url({"DATABASE_URL": replica}, instance_path) if replica else primary
+
+
 def load(overrides: dict | None = None, env: dict | None = None) -> dict:
     """Build the settings dict: environment first, then explicit overrides (tests)."""
     env = dict(os.environ if env is None else env)
@@ -45,6 +49,8 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET),
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Dashboards read from "replica"; without DATABASE_REPLICA_URL it is the primary.
+        "DATABASE_REPLICA_URL": env.get("DATABASE_REPLICA_URL", "").strip() or None,
         "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
         "RQ_QUEUE": env.get("RQ_QUEUE", "frontdoor"),
         "WORKFLOWS_DIR": env.get("WORKFLOWS_DIR", str(BASE_DIR / "workflows" / "definitions")),
@@ -76,9 +82,20 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": int(env.get("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
         "ASSETS_DIR": env.get("ASSETS_DIR", str(BASE_DIR / "frontdoor" / "static" / "build")),
+        "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "FORCE_HTTPS": _bool(env.get("FORCE_HTTPS"), True),
+        "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", 1 if environment == "production" else 0)),
+        "METRICS_ENABLED": _bool(env.get("METRICS_ENABLED"), True),
+        "BENCH_ENDPOINTS": _bool(env.get("FRONTDOOR_BENCH_ENDPOINTS")),
         "TESTING": False,
     }
     cfg.update(overrides)
+    cfg.setdefault("SQLALCHEMY_BINDS", {})
+    cfg["SQLALCHEMY_BINDS"] = {
+        **cfg["SQLALCHEMY_BINDS"],
+        "replica": _replica_url(cfg["DATABASE_REPLICA_URL"], cfg["SQLALCHEMY_DATABASE_URI"], instance_path),
+    }
     check(cfg)
     return cfg
 

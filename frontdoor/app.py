@@ -43,12 +43,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     # A bad definition stops start-up here, naming file and path.
     app.extensions["frontdoor.workflows"] = load_directory(app.config["WORKFLOWS_DIR"])
 
-    from frontdoor import auth, cli, web
+    from frontdoor import auth, cli, ops, security, web
     from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
     from frontdoor.services import bulky, subscriptions  # noqa: F401  register payment success handlers
 
     auth.init_app(app)
     web.init_app(app)
+    security.init_app(app)
+    ops.init_app(app)
     cli.init_app(app)
 
     from caseworker.routes import bp as caseworker_bp
@@ -71,6 +73,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(bulky_bp, url_prefix="/bulky-waste")
     app.register_blueprint(payments_bp, url_prefix="/pay")
     app.register_blueprint(staff_bulky_bp, url_prefix="/staff/bulky")
+    from frontdoor.privacy import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
 
     assets_dir = app.config["ASSETS_DIR"]
 
@@ -83,6 +88,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.get("/accessibility")
     def accessibility():
         return render_template("accessibility.html")
+
+    if app.config.get("BENCH_ENDPOINTS"):  # load-test baselines; never set in production
+        from frontdoor import bench_endpoints
+
+        bench_endpoints.init_app(app)
 
     return app
 

@@ -48,15 +48,19 @@ def deliver_outbox(message_id: int) -> bool:
     from frontdoor.extensions import db
     from frontdoor.services import outbox
 
+    from frontdoor.ops import job_finished
+
     with _app_context():
         try:
             sent = outbox.deliver(message_id)
             db.session.commit()
+            job_finished("deliver_outbox", "sent" if sent else "skipped")
             return sent
         except Exception as exc:
             db.session.rollback()
             outbox.record_failure(message_id, repr(exc))
             db.session.commit()
+            job_finished("deliver_outbox", "failed")
             raise
 
 
@@ -96,3 +100,14 @@ def apply_rollups() -> int:
 
     with _app_context():
         return rollups.catch_up()
+
+
+def anonymise_expired_cases() -> int:
+    """Daily: anonymise closed cases past their service's retention period. Safe to run twice."""
+    from frontdoor.extensions import db
+    from frontdoor.services import retention
+
+    with _app_context():
+        count = retention.anonymise_expired()
+        db.session.commit()
+        return count

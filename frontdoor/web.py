@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +23,13 @@ TITLES = {
 
 
 def init_app(app):
+    @app.before_request
+    def refuse_nul_characters():
+        # No person types a NUL; PostgreSQL cannot store one in text, so it would surface as a 500.
+        if any("\x00" in key or "\x00" in value
+               for values in (request.args, request.form) for key, value in values.items(multi=True)):
+            abort(400, "Your request contained characters we cannot accept. Go back and check what you entered.")
+
     @app.context_processor
     def globals_():
         return {

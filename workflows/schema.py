@@ -179,6 +179,12 @@ DEFINITION_SCHEMA = {
             "required": ["working_days"],
             "properties": {"working_days": {"type": "integer", "minimum": 0, "maximum": 365}},
         },
+        # Data protection: closed cases are anonymised this many days after closing.
+        "retention": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"closed_days": {"type": "integer", "minimum": 1, "maximum": 36500}},
+        },
         "customer_fields": {
             "type": "object",
             "additionalProperties": False,

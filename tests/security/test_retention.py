@@ -1,0 +1,95 @@
+"""Retention as data, the anonymising job, and the subject access export (admins only)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pathlib import Path
+
+import pytest
+
+from frontdoor.extensions import db
+from frontdoor.models.base import utcnow
+from frontdoor.services import retention
+from frontdoor.services.actors import Actor
+from frontdoor.services.registry import definition
+from frontdoor.services.submissions import submit
+from tests import factories
+from tests.integration.helpers import answers_for, property_collected_yesterday_evening
+from workflows import DefinitionError
+
+
+def _closed_case(email, days_ago):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    case = submit(definition("missed_bin"), answers_for(prop, email=email), "web", None, Actor.resident()).case
+    case.state_category, case.closed_at = "closed", utcnow() - timedelta(days=days_ago)
+    db.session.flush()
+    return case
+
+
+@pytest.fixture
+def with_retention(app):
+    d = definition("missed_bin")
+    saved = dict(d.raw)
+    d.raw["retention"] = {"closed_days": 30}
+    yield d
+    d.raw.clear()
+    d.raw.update(saved)
+
+
+def test_closed_cases_past_retention_are_anonymised_once(session, with_retention):
+    old = _closed_case("old@example.com", 40)
+    recent = _closed_case("recent@example.com", 5)
+    customer = old.customer
+    assert retention.anonymise_expired() == 1
+    assert old.answers["full_name"] == retention.REMOVED and old.answers["email"] == retention.REMOVED
+    assert old.customer_id is None and customer.email is None and customer.first_name == retention.REMOVED
+    assert recent.answers["email"] == "recent@example.com" and recent.customer is not None
+    assert old.reference and old.answers["container"]  # the case itself stays, for statistics
+    assert retention.anonymise_expired() == 0  # safe to run twice
+
+
+def test_a_customer_with_other_cases_keeps_their_details(session, with_retention):
+    old = _closed_case("same@example.com", 40)
+    newer = _closed_case("same@example.com", 1)
+    assert old.customer_id == newer.customer_id
+    customer = old.customer
+    retention.anonymise_expired()
+    assert old.customer_id is None and customer.email == "same@example.com"
+
+
+def test_without_retention_nothing_is_touched(session):
+    case = _closed_case("keep@example.com", 4000)
+    assert retention.anonymise_expired() == 0 and case.answers["email"] == "keep@example.com"
+
+
+def test_retention_must_be_a_positive_whole_number(tmp_path):
+    import shutil
+
+    from workflows import load_directory
+
+    src = Path(__file__).resolve().parents[2] / "workflows" / "definitions" / "missed_bin.yaml"
+    text = src.read_text().replace("sla:\n", "retention:\n  closed_days: -3\nsla:\n", 1)
+    (tmp_path / "missed_bin.yaml").write_text(text)
+    with pytest.raises(DefinitionError):
+        load_directory(str(tmp_path))
+    (tmp_path / "missed_bin.yaml").write_text(text.replace("-3", "365"))
+    assert load_directory(str(tmp_path)).get("missed_bin") is not None
+    shutil.rmtree(tmp_path)
+
+
+def test_subject_access_export_is_for_admins_only(client, session, login_as):
+    case = _closed_case("sar@example.com", 1)
+    db.session.commit()  # the 403 page rolls back the request's unit of work
+    url = f"/staff/privacy/customers/{case.customer_id}/export.json"
+    assert client.get(url).status_code == 302  # not signed in: to the sign-in page
+    login_as("caseworker")
+    assert client.get(url).status_code == 403
+    login_as("admin")
+    r = client.get(url)
+    assert r.status_code == 200, (r.status_code, r.get_data(as_text=True)[-1500:])
+    assert r.headers["Cache-Control"] == "no-store"
+    data = r.get_json()
+    assert data["customer"]["email"] == "sar@example.com"
+    assert [c["reference"] for c in data["cases"]] == [case.reference]
+    assert client.get("/staff/privacy/customers/999999/export.json").status_code == 404
