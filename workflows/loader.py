@@ -54,7 +54,7 @@ def _check_rule(path: str, ref: dict, kind: str, question_ids: set[str]) -> list
         want = spec.params[name]
         if not isinstance(value, want["type"]) or isinstance(value, bool):
             problems.append((f"{path}.params.{name}", f"must be a {want['type'].__name__}"))
-        elif "pattern" in want and not re.match(want["pattern"], value):
+        elif "pattern" in want and isinstance(value, str) and not re.match(want["pattern"], value):
             problems.append((f"{path}.params.{name}", f"{value!r} is not in the form HH:MM"))
         elif want.get("question") and value not in question_ids:
             problems.append((f"{path}.params.{name}", f"unknown question {value!r}"))

@@ -139,6 +139,51 @@ def same_collection(ctx: RuleContext, params: dict[str, Any]) -> str | None:
     return f"{ctx.property['uprn']}:{container['id']}:{collection.isoformat()}"
 
 
+@rule(
+    "deflect_if",
+    kind="page",
+    params={
+        "question": {"type": str, "required": True, "question": True},
+        "in": {"type": list, "required": True},
+        "title": {"type": str, "required": True},
+        "message": {"type": str, "required": True},
+        "advice": {"type": str, "required": False},
+    },
+)
+def deflect_if(ctx: RuleContext, params: dict[str, Any]) -> RuleResult:
+    """Eligibility: an answer that means this is not the right service; say why and what to do instead."""
+    answer = ctx.answers.get(params["question"])
+    values = answer if isinstance(answer, list) else [answer]
+    if any(str(v) in {str(x) for x in params["in"]} for v in values if v is not None):
+        return RuleResult(False, params["title"], params["message"], params.get("advice", ""))
+    return RuleResult(True)
+
+
+@rule(
+    "requires_subscription",
+    kind="page",
+    params={
+        "service": {"type": str, "required": True},
+        "title": {"type": str, "required": False},
+        "advice": {"type": str, "required": False},
+    },
+)
+def requires_subscription(ctx: RuleContext, params: dict[str, Any]) -> RuleResult:
+    """Only for a property with an active subscription (the service lists them in the property facts)."""
+    subscriptions = (ctx.property or {}).get("subscriptions", [])
+    today = ctx.calendar.local(ctx.now).date().isoformat()
+    active = [s for s in subscriptions if s.get("service") == params["service"]
+              and s.get("starts", "") <= today and (not s.get("ends") or today <= s["ends"])]
+    if active:
+        return RuleResult(True, facts={"subscription": active[0].get("reference")})
+    return RuleResult(
+        False,
+        params.get("title", "This address does not have a subscription"),
+        "We can only take this report for an address with an active subscription.",
+        params.get("advice", "You can subscribe online or by calling us."),
+    )
+
+
 def evaluate_page_rules(page, ctx: RuleContext) -> RuleResult:
     facts: dict[str, Any] = {}
     for ref in page.rules:

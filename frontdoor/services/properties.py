@@ -34,6 +34,8 @@ def rule_facts(prop: Property | None) -> dict[str, Any] | None:
         "ward": prop.ward,
         "postcode": prop.postcode,
         "address": prop.single_line,
+        # Filled by the subscriptions service (issue 5) when it exists: [{service, reference, starts, ends}].
+        "subscriptions": [],
         "containers": [
             {
                 "id": c.id,

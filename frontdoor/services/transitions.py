@@ -1,6 +1,8 @@
 """The one path that moves a case: transition(case, name, actor, data)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from frontdoor.extensions import db
@@ -9,6 +11,7 @@ from frontdoor.models.base import utcnow
 from frontdoor.services import notifications
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition as get_definition
+from frontdoor.services.registry import working_calendar
 
 
 class TransitionRefused(Exception):
@@ -26,7 +29,49 @@ def available(case: Case, actor: Actor):
     return definition.transitions_for(case.state, actor.role if actor.type == "staff" else None)
 
 
-def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *, expected_version: int | None = None) -> CaseEvent:
+def _check_fields(step, data: dict) -> dict:
+    """The fields the definition says the caseworker must fill for this step."""
+    clean = {}
+    for f in step.fields:
+        value = str(data.get(f["id"]) or "").strip()
+        if not value:
+            raise TransitionRefused(f"Enter {f['label'][0].lower() + f['label'][1:]}.")
+        if f.get("options") and value not in f["options"]:
+            raise TransitionRefused(f"Select {f['label'][0].lower() + f['label'][1:]} from the list.")
+        clean[f["id"]] = value[:2000]
+    return clean
+
+
+def _check_handler(case: Case, step, actor: Actor) -> None:
+    """not_same_handler_as: whoever made one of those moves on this case may not make this one."""
+    if not step.not_same_handler_as or actor.staff is None:
+        return
+    for event in case.events:
+        if event.transition in step.not_same_handler_as and event.actor_staff_id == actor.staff.id:
+            raise TransitionRefused("You handled an earlier stage of this case, so someone else must take this one.")
+
+
+def _move_clock(case: Case, source, target, now: datetime) -> dict:
+    """SLA: a state with its own clock starts it; leaving a waiting state moves the due date on by
+    the working days spent waiting (the clock stopped while we waited for the resident)."""
+    calendar = working_calendar()
+    facts: dict = {}
+    if source.category == "waiting" and target.category != "waiting" and case.sla_due_at is not None:
+        entered = next((e.created_at for e in reversed(case.events) if e.to_state == source.id), None)
+        if entered is not None:
+            paused = calendar.working_days_between(calendar.local(entered).date(), calendar.local(now).date())
+            due_day = calendar.local(case.sla_due_at).date()
+            case.sla_due_at = calendar.end_of_day(calendar.add_working_days(due_day, paused) if paused else due_day)
+            facts["paused_working_days"] = paused
+    if target.category != "closed" and target.sla_working_days is not None:
+        case.sla_due_at = calendar.due_after(now, target.sla_working_days)
+    if case.sla_due_at is not None:
+        facts["sla_due_at"] = case.sla_due_at.isoformat()
+    return facts
+
+
+def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *, expected_version: int | None = None,
+               now: datetime | None = None) -> CaseEvent:
     data = dict(data or {})
     # Lock the row: two people moving one case queue up here, and the second sees the new state.
     db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
@@ -44,9 +89,13 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
     note = (data.get("note") or "").strip()
     if step.requires_note and not note:
         raise TransitionRefused("Enter a note to explain this step.")
+    fields = _check_fields(step, data)
+    _check_handler(case, step, actor)
     target = definition.state(step.to)
-    now = utcnow()
+    now = now or utcnow()
     from_state = case.state
+    source = definition.state(from_state)
+    clock = _move_clock(case, source, target, now)
     case.state = target.id
     case.state_category = target.category
     if target.category == "closed":
@@ -66,7 +115,7 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
         transition=step.name,
         internal_note=note or None,
         public_message=step.public_message,
-        data={k: v for k, v in data.items() if k != "note"},
+        data={**{k: v for k, v in data.items() if k != "note" and k not in fields}, **fields, **clock},
         created_at=now,
     )
     db.session.add(event)

@@ -17,7 +17,7 @@ MISSED_BIN = DEFINITIONS / "missed_bin.yaml"
 TEXT = MISSED_BIN.read_text(encoding="utf-8")
 BASE = yaml.safe_load(TEXT)
 
-KNOWN_RULES = "missed_collection_window, same_collection"
+KNOWN_RULES = "deflect_if, missed_collection_window, requires_subscription, same_collection"
 
 
 def mutated(mutate) -> str:
