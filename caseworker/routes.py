@@ -89,7 +89,8 @@ def case(reference):
         if form.validate_on_submit():
             try:
                 expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-                event = transition(found, form.transition.data, actor, {"note": form.note.data}, expected_version=expected)
+                data = {"note": form.note.data, **_transition_fields(found, form.transition.data)}
+                event = transition(found, form.transition.data, actor, data, expected_version=expected)
                 outbox.commit()
                 flash(f"Case {found.reference} moved to '{get_definition(found.workflow_id).state(event.to_state).label}'.", "success")
                 return redirect(url_for(".case", reference=found.reference))
@@ -104,3 +105,12 @@ def case(reference):
         "caseworker/case.html", title=f"Case {found.reference}", case=found, definition=definition,
         transitions=available(found, actor), form=form, error=error, calendar=working_calendar(),
     ), (400 if error else 200)
+
+
+def _transition_fields(case, name: str) -> dict:
+    """The values for the fields the definition asks for on this step (named '<transition>__<field>')."""
+    definition = get_definition(case.workflow_id)
+    step = definition.transition(case.state, name) if definition else None
+    if step is None:
+        return {}
+    return {f["id"]: request.form.get(f"{name}__{f['id']}", "") for f in step.fields}
