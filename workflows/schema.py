@@ -22,7 +22,7 @@ CONDITION = {
         "any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}},
     },
     "oneOf": [
-        {"required": ["question"], "oneOf": [{"required": ["equals"]}, {"required": ["in"]}, {"required": ["answered"]}]},
+        {"required": ["question"], "propertyNames": {"enum": ["question", "equals", "in", "answered"]}, "oneOf": [{"required": ["equals"]}, {"required": ["in"]}, {"required": ["answered"]}]},
         {"required": ["not"], "maxProperties": 1},
         {"required": ["all"], "maxProperties": 1},
         {"required": ["any"], "maxProperties": 1},
