@@ -25,6 +25,11 @@ def by_uprn(uprn: str) -> Property | None:
     return db.session.scalar(select(Property).where(Property.uprn == str(uprn)))
 
 
+# Callables prop -> [{service, reference, starts, ends}]: the subscriptions service (issue 5) registers one,
+# so rules such as requires_subscription read subscriptions without the engine knowing where they live.
+SUBSCRIPTION_SOURCES: list = []
+
+
 def rule_facts(prop: Property | None) -> dict[str, Any] | None:
     """The property as plain data for the workflow engine."""
     if prop is None:
@@ -35,7 +40,7 @@ def rule_facts(prop: Property | None) -> dict[str, Any] | None:
         "postcode": prop.postcode,
         "address": prop.single_line,
         # Filled by the subscriptions service (issue 5) when it exists: [{service, reference, starts, ends}].
-        "subscriptions": [],
+        "subscriptions": [s for source in SUBSCRIPTION_SOURCES for s in source(prop)],
         "containers": [
             {
                 "id": c.id,
