@@ -15,8 +15,8 @@ from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
 from frontdoor.services import outbox, queues
 from frontdoor.services.actors import Actor
-from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
+from frontdoor.services.workflow_versions import for_case
 from frontdoor.services.transitions import TransitionRefused, available, transition
 
 bp = Blueprint("caseworker", __name__, template_folder="templates")
@@ -92,7 +92,7 @@ def case(reference):
                 data = {"note": form.note.data, **_transition_fields(found, form.transition.data)}
                 event = transition(found, form.transition.data, actor, data, expected_version=expected)
                 outbox.commit()
-                flash(f"Case {found.reference} moved to '{get_definition(found.workflow_id).state(event.to_state).label}'.", "success")
+                flash(f"Case {found.reference} moved to '{for_case(found).state(event.to_state).label}'.", "success")
                 return redirect(url_for(".case", reference=found.reference))
             except TransitionRefused as exc:
                 outbox.rollback()
@@ -100,7 +100,7 @@ def case(reference):
                 error = str(exc)
         else:
             error = next(iter(form.errors.values()))[0] if form.errors else "Check the form and try again."
-    definition = get_definition(found.workflow_id)
+    definition = for_case(found)
     return render_template(
         "caseworker/case.html", title=f"Case {found.reference}", case=found, definition=definition,
         transitions=available(found, actor), form=form, error=error, calendar=working_calendar(),
@@ -109,7 +109,7 @@ def case(reference):
 
 def _transition_fields(case, name: str) -> dict:
     """The values for the fields the definition asks for on this step (named '<transition>__<field>')."""
-    definition = get_definition(case.workflow_id)
+    definition = for_case(case)
     step = definition.transition(case.state, name) if definition else None
     if step is None:
         return {}

@@ -16,6 +16,7 @@ from frontdoor.services.references import normalise_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry, working_calendar
 from frontdoor.services.submissions import SubmissionRejected, question_options, submit
+from frontdoor.services.workflow_versions import for_case
 from frontdoor.services.tracking import find_for_tracking, public_timeline
 from portal import journey
 from workflows.display import display_answer
@@ -256,7 +257,7 @@ def track(service_id=None):
     if form.validate_on_submit():
         case = find_for_tracking(form.reference.data, form.email.data)
         if case is not None:
-            definition = get_definition(case.workflow_id)
+            definition = for_case(case)
             due = working_calendar().local(case.sla_due_at).date() if case.sla_due_at else None
             return render_template("portal/tracked.html", title=f"Request {case.reference}", case=case,
                                    definition=definition, state=definition.state(case.state) if definition else None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -309,12 +310,25 @@ def load_text(text: str, source: str) -> Definition:
         raise DefinitionError([f"{name}: {where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if not isinstance(data, dict):
         raise DefinitionError([f"{name}: (top level): a definition must be a mapping of keys to values"])
+    return load_data(data, source)
+
+
+def content_hash(data: dict) -> str:
+    """Of the meaning, not the text: comments and layout may change without a version bump."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def load_data(data: Any, source: str) -> Definition:
+    """Validate and build a definition from parsed data (a file, or a stored snapshot)."""
+    name = Path(source).name
+    if not isinstance(data, dict):
+        raise DefinitionError([f"{name}: (top level): a definition must be a mapping of keys to values"])
     problems = _schema_problems(data)
     if not problems:
         problems = _semantic_problems(data, Path(source).stem)
     if problems:
         raise DefinitionError([f"{name}: {path}: {msg}" for path, msg in problems])
-    return _build(data, source, hashlib.sha256(text.encode()).hexdigest())
+    return _build(data, source, content_hash(data))
 
 
 def load_file(path: str | Path) -> Definition:

@@ -21,6 +21,7 @@ from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import SELF_SERVICE_CHANNELS, record_contact
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import working_calendar
+from frontdoor.services.workflow_versions import ensure_snapshot
 from workflows import Definition
 from workflows.rules import RuleContext, RuleResult, dedupe_key, evaluate_page_rules
 from workflows.conditions import holds
@@ -115,6 +116,7 @@ def submit(
         if existing is not None:
             return SubmitResult(existing, existing.duplicate_of, replayed=True)
     clean, prop, facts = validate(definition, answers, actor, now)
+    ensure_snapshot(definition)
     if customer is None and definition.customer_fields:
         f = definition.customer_fields
         customer = customer_service.find_or_create(

@@ -10,8 +10,8 @@ from frontdoor.models import Case, CaseEvent
 from frontdoor.models.base import utcnow
 from frontdoor.services import notifications
 from frontdoor.services.actors import Actor
-from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
+from frontdoor.services.workflow_versions import for_case
 
 
 class TransitionRefused(Exception):
@@ -23,7 +23,7 @@ class StaleCase(TransitionRefused):
 
 
 def available(case: Case, actor: Actor):
-    definition = get_definition(case.workflow_id)
+    definition = for_case(case)
     if definition is None:
         return []
     return definition.transitions_for(case.state, actor.role if actor.type == "staff" else None)
@@ -78,7 +78,7 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
     db.session.refresh(case)
     if expected_version is not None and case.version != expected_version:
         raise StaleCase("Someone else has changed this case since you opened it. Check its history and try again.")
-    definition = get_definition(case.workflow_id)
+    definition = for_case(case)
     if definition is None:
         raise TransitionRefused(f"The service {case.workflow_id!r} is no longer defined.")
     step = definition.transition(case.state, name)
