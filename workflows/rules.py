@@ -59,6 +59,11 @@ def rule(name: str, kind: str, params: dict[str, dict[str, Any]]):
 
 
 EPOCH_MONDAY = date(1970, 1, 5)
+# What a crew may record that means there is no missed collection to report (DOMAIN.md).
+NOT_COLLECTABLE = {
+    "not_presented": ("Your bin was not put out", "was not put out for collection"),
+    "contaminated": ("Your bin had the wrong things in it", "had items in it that should not be there"),
+}
 
 
 def last_collection(container: dict[str, Any], on_or_before: date) -> date:
@@ -110,6 +115,17 @@ def missed_collection_window(ctx: RuleContext, params: dict[str, Any]) -> RuleRe
             f"may still be emptied today.",
             f"If it has not been emptied by {day_ends:%H:%M}, you can report it from then until the end of "
             f"{_fmt(deadline)}. Please leave it out.",
+            facts,
+        )
+    recorded = (container.get("crew_records") or {}).get(collection.isoformat())
+    if recorded in NOT_COLLECTABLE:
+        title, why = NOT_COLLECTABLE[recorded]
+        return RuleResult(
+            False, title,
+            f"The crew recorded that your {container['label'].lower()} {why} on {_fmt(collection)}, so we cannot "
+            f"take a missed collection report for it.",
+            "Please put it out by 6am on your next collection day, with the lid closed." if recorded == "not_presented"
+            else "Remove the items that should not be in it and put it out again on your next collection day.",
             facts,
         )
     if now.date() > deadline:

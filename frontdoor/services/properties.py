@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from frontdoor.extensions import db
-from frontdoor.models import Property
+from frontdoor.models import CollectionRecord, Property
 
 
 def _house_sort_key(prop: Property):
@@ -34,6 +35,14 @@ def rule_facts(prop: Property | None) -> dict[str, Any] | None:
     """The property as plain data for the workflow engine."""
     if prop is None:
         return None
+    # What crews recorded lately (the missed-collection rule reads it): {container id: {date: outcome}}.
+    since = date.today() - timedelta(days=42)
+    records: dict[int, dict[str, str]] = {}
+    ids = [c.id for c in prop.containers]
+    if ids:
+        for r in db.session.scalars(select(CollectionRecord).where(
+                CollectionRecord.container_id.in_(ids), CollectionRecord.collected_on >= since)):
+            records.setdefault(r.container_id, {})[r.collected_on.isoformat()] = r.outcome
     return {
         "uprn": prop.uprn,
         "ward": prop.ward,
@@ -49,6 +58,7 @@ def rule_facts(prop: Property | None) -> dict[str, Any] | None:
                 "weekday": c.round.weekday,
                 "frequency_weeks": c.round.frequency_weeks,
                 "week_offset": c.round.week_offset,
+                "crew_records": records.get(c.id, {}),
             }
             for c in prop.containers
         ],

@@ -40,7 +40,6 @@ def check_against_snapshots(definitions) -> list[str]:
     if not inspect(db.engine).has_table("workflow_snapshots"):
         return []
     stored = {(s.workflow_id, s.version): s.content_hash for s in db.session.scalars(select(WorkflowSnapshot))}
-    db.session.remove()
     return [_changed_message(d) for d in definitions
             if stored.get((d.id, d.version)) not in (None, d.content_hash)]
 
