@@ -233,6 +233,8 @@ def check_answer(question: Question, value: Any, options: list[tuple[str, str]] 
     """Return (clean value, None) or (None, a GOV.UK-style error message)."""
     if question.type == "information":
         return None, None
+    if question.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # a stored clean answer, checked again at submission
     text = value.strip() if isinstance(value, str) else value
     if _empty(text):
         if not question.required:

@@ -44,6 +44,12 @@ def test_number_rejects_bad_values(raw, message):
     assert check_answer(ADULTS, raw) == (None, message)
 
 
+def test_a_stored_number_passes_again_at_submission():
+    assert check_answer(ADULTS, 8) == (8, None)
+    assert check_answer(PRICE, 12.5) == (12.5, None)
+    assert check_answer(ADULTS, True) == (None, "Adults is not valid")
+
+
 def test_decimal_numbers_when_allowed():
     assert check_answer(PRICE, "12.50") == (12.5, None)
     assert check_answer(PRICE, "-1") == (None, "Price must be 0 or more")
