@@ -22,6 +22,14 @@ def upload_dir() -> Path:
 
 def check(files, question: Question) -> tuple[list[dict], str | None]:
     """Read and check the uploads; returns pending records (with their bytes) or an error."""
+    try:
+        return _check(files, question)
+    finally:
+        for f in files:  # large uploads are spooled to temporary files: close them now
+            f.close()
+
+
+def _check(files, question: Question) -> tuple[list[dict], str | None]:
     if len(files) > question.max_files:
         return [], f"Select {question.max_files} file{'s' if question.max_files > 1 else ''} or fewer"
     limit = int((question.max_size_mb or 10) * 1024 * 1024)
