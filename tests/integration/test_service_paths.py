@@ -282,3 +282,17 @@ def test_an_expired_subscription_does_not_count(session, teams, monkeypatch):
         lambda p: [{"service": "garden_waste", "reference": "GW-0", "starts": "2025-04-01", "ends": "2026-03-31"}]])
     with pytest.raises(SubmissionRejected):
         submit(definition("missed_garden_waste"), {"address": prop.uprn, **person()}, "web", None, Actor.resident(), now=SUBMITTED)
+
+
+def test_council_closure_days_from_a_file_move_due_dates(app, tmp_path):
+    (tmp_path / "closures.txt").write_text("2026-12-24  # Christmas Eve\n2026-12-31\n")
+    with app.test_request_context():
+        saved = {k: app.config.get(k) for k in ("COUNCIL_CLOSURE_DAYS_FILE",)}
+        app.config["COUNCIL_CLOSURE_DAYS_FILE"] = str(tmp_path / "closures.txt")
+        app.extensions.pop("frontdoor.calendar_days", None)
+        try:
+            # 5 working days after Mon 21 Dec: 22, 23, 29, 30, 4 Jan (24 and 31 are council closures).
+            assert working_calendar().add_working_days(date(2026, 12, 21), 5) == date(2027, 1, 4)
+        finally:
+            app.config.update(saved)
+            app.extensions.pop("frontdoor.calendar_days", None)
