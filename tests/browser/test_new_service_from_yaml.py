@@ -79,8 +79,8 @@ def test_a_service_written_only_as_yaml_can_be_used_end_to_end(app, committed, p
     folder.mkdir()
     (folder / "report_pothole.yaml").write_text(POTHOLE, encoding="utf-8")
     keys = ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "RQ_QUEUE", "RATELIMIT_STORAGE_URI", "INSTANCE_PATH", "TESTING")
-    councils_app = create_app({**{k: app.config[k] for k in keys}, "SERVER_NAME": None, "WORKFLOWS_DIR": str(folder),
-                               "RATELIMIT_ENABLED": False})
+    # Same settings as the suite's app (the rate limiter is one shared extension), another definitions folder.
+    councils_app = create_app({**{k: app.config[k] for k in keys}, "SERVER_NAME": None, "WORKFLOWS_DIR": str(folder)})
     with councils_app.app_context():
         factories.team("highways")
         officer = factories.staff("caseworker", teams=("highways",))
