@@ -95,8 +95,16 @@ def session(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+        # A plain SQLAlchemy session bound to this connection: Flask-SQLAlchemy 3.1's Session.get_bind
+        # ignores a session-level bind and would open other connections (on SQLite they wait for this
+        # one's write lock until "database is locked").
+        from flask_sqlalchemy.session import _app_ctx_id
+        from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+        db.session = scoped_session(
+            sessionmaker(bind=connection, class_=Session, join_transaction_mode="create_savepoint",
+                         expire_on_commit=False),
+            scopefunc=_app_ctx_id,
         )
         try:
             yield db.session

@@ -37,7 +37,7 @@ def ensure_snapshot(definition: Definition) -> None:
 
 def check_against_snapshots(definitions) -> list[str]:
     """At start-up (when the table exists): every loaded version must match its stored snapshot."""
-    if not inspect(db.engine).has_table("workflow_snapshots"):
+    if not inspect(db.session.connection()).has_table("workflow_snapshots"):
         return []
     stored = {(s.workflow_id, s.version): s.content_hash for s in db.session.scalars(select(WorkflowSnapshot))}
     return [_changed_message(d) for d in definitions
