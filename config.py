@@ -61,6 +61,11 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "COUNCIL_EMAIL": env.get("COUNCIL_EMAIL", "contact@demo-borough.example"),
         "WORKING_DAY_REGION": env.get("WORKING_DAY_REGION", "ENG"),
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
+        # The council's own closure days (and bank holidays it works), as ISO dates, or a file of them.
+        "COUNCIL_CLOSURE_DAYS": env.get("COUNCIL_CLOSURE_DAYS", ""),
+        "COUNCIL_CLOSURE_DAYS_FILE": env.get("COUNCIL_CLOSURE_DAYS_FILE") or None,
+        "COUNCIL_OPENING_DAYS": env.get("COUNCIL_OPENING_DAYS", ""),
+        "COUNCIL_OPENING_DAYS_FILE": env.get("COUNCIL_OPENING_DAYS_FILE") or None,
         "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY") or None,
         "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         "NOTIFY_TEMPLATE_EMAIL": env.get("NOTIFY_TEMPLATE_EMAIL", ""),

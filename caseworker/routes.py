@@ -16,8 +16,8 @@ from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
 from frontdoor.services import audit, case_work, outbox, queues
 from frontdoor.services.actors import Actor
-from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
+from frontdoor.services.workflow_versions import for_case
 from frontdoor.services.transitions import TransitionRefused, available, transition
 
 bp = Blueprint("caseworker", __name__, template_folder="templates")
@@ -186,7 +186,7 @@ def assign(reference):
 
 
 def _render_case(found, form=None, error=None, status=200, **forms):
-    definition = get_definition(found.workflow_id)
+    definition = for_case(found)
     assign_form = AssignForm(formdata=None)
     assign_form.assignee.choices = choices([("", "Nobody")] + [(str(s.id), s.name) for s in queues.assignable_staff(found)])
     assign_form.assignee.data = str(found.assignee_id or "")
@@ -225,11 +225,12 @@ def case(reference):
             abort(403)
         if form.validate_on_submit():
             try:
-                event = transition(found, form.transition.data, _actor(), {"note": form.note.data},
+                data = {"note": form.note.data, **_transition_fields(found, form.transition.data)}
+                event = transition(found, form.transition.data, _actor(), data,
                                    expected_version=_version(form.version.data))
                 audit.record(current_user, "write", "case.transition", customer_id=found.customer_id, case_id=found.id)
                 outbox.commit()
-                flash(f"Case {found.reference} moved to '{get_definition(found.workflow_id).state(event.to_state).label}'.", "success")
+                flash(f"Case {found.reference} moved to '{for_case(found).state(event.to_state).label}'.", "success")
                 return redirect(url_for(".case", reference=found.reference))
             except TransitionRefused as exc:
                 outbox.rollback()
@@ -264,7 +265,7 @@ def ask_information(reference):
     if not queues.can_work(current_user, found):
         abort(403)
     form = AskInformationForm()
-    definition = get_definition(found.workflow_id)
+    definition = for_case(found)
     step = next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None)
     if form.validate_on_submit():
         if step is None:
@@ -345,3 +346,12 @@ def case_by_id(case_id):
     if found is None:
         abort(404)
     return redirect(url_for(".case", reference=found.reference))
+
+
+def _transition_fields(case, name: str) -> dict:
+    """The values for the fields the definition asks for on this step (named '<transition>__<field>')."""
+    definition = for_case(case)
+    step = definition.transition(case.state, name) if definition else None
+    if step is None:
+        return {}
+    return {f["id"]: request.form.get(f"{name}__{f['id']}", "") for f in step.fields}

@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
     from frontdoor.services import bulky, subscriptions  # noqa: F401  register payment success handlers
 
+    _check_snapshots(app)
     auth.init_app(app)
     web.init_app(app)
     security.init_app(app)
@@ -95,6 +96,23 @@ def create_app(overrides: dict | None = None) -> Flask:
         bench_endpoints.init_app(app)
 
     return app
+
+
+def _check_snapshots(app: Flask) -> None:
+    """A definition whose content changed without a version bump stops start-up, like any bad file.
+    No database yet (first run, before migrations) means nothing to compare: checked at first use."""
+    from sqlalchemy.exc import OperationalError
+
+    from frontdoor.services.workflow_versions import check_against_snapshots
+    from workflows import DefinitionError
+
+    with app.app_context():
+        try:
+            problems = check_against_snapshots(app.extensions["frontdoor.workflows"].all())
+        except OperationalError:
+            return
+    if problems:
+        raise DefinitionError(problems)
 
 
 def _sqlite_pragmas(app: Flask) -> None:

@@ -59,6 +59,49 @@ def workflows_check(folder):
         click.echo(f"ok  {definition.id} v{definition.version}  {definition.title}")
 
 
+@workflows_group.command("show")
+@click.argument("workflow_id")
+@click.option("--dir", "folder", default=None, help="Folder of definitions (default: the app's).")
+@click.option("--mermaid-only", is_flag=True, help="Print only the Mermaid diagram.")
+def workflows_show(workflow_id, folder, mermaid_only):
+    """States and transitions of one definition, as text and as a Mermaid diagram."""
+    import config
+    from workflows.describe import as_mermaid, as_text
+
+    folder = folder or config.load()["WORKFLOWS_DIR"]
+    try:
+        registry = load_directory(folder)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    definition = registry.get(workflow_id)
+    if definition is None:
+        click.echo(f"no definition {workflow_id!r}; known: {', '.join(d.id for d in registry.all())}", err=True)
+        sys.exit(1)
+    if not mermaid_only:
+        click.echo(as_text(definition))
+        click.echo("\n```mermaid")
+    click.echo(as_mermaid(definition))
+    if not mermaid_only:
+        click.echo("```")
+
+
+@workflows_group.command("schema")
+@click.option("--output", default=None, help="Write to this file (default: print).")
+def workflows_schema(output):
+    """The JSON Schema of the definition format (docs/workflow.schema.json is this, kept current by a test)."""
+    from pathlib import Path
+
+    from workflows.describe import schema_json
+
+    if output:
+        Path(output).write_text(schema_json(), encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(schema_json(), nl=False)
+
+
 @click.group("outbox")
 def outbox_group():
     """The outbox of side effects."""

@@ -41,12 +41,23 @@ def finish(definition: Definition) -> None:
 
 
 def first_unanswered_page(definition: Definition, answers: dict):
-    """The first page with a required answer missing: pages cannot be skipped by URL."""
-    for page in definition.pages:
-        for q in page.questions:
-            if q.required and q.id not in answers:
+    """The first shown page with a required answer missing: pages cannot be skipped by URL."""
+    for page in definition.visible_pages(answers):
+        for q in definition.visible_questions(page, answers):
+            if q.asks and q.required and q.id not in answers:
                 return page
     return None
+
+
+def forget_hidden(definition: Definition) -> None:
+    """Answers to questions a later change has hidden are dropped, not kept and not sent."""
+    answers = draft(definition)["answers"]
+    while True:
+        shown = {q.id for p in definition.visible_pages(answers) for q in definition.visible_questions(p, answers)}
+        hidden = [qid for qid in answers if qid not in shown]
+        if not hidden:
+            return
+        forget_answers(definition, hidden)
 
 
 def pages_before(definition: Definition, page_id: str):

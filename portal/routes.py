@@ -9,15 +9,18 @@ from wtforms.validators import StopValidation
 
 from frontdoor.extensions import limiter
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox, properties
+from frontdoor.auth import is_staff
+from frontdoor.services import outbox, properties, uploads
 from frontdoor.services.actors import Actor
 from frontdoor.services.references import normalise_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry, working_calendar
 from frontdoor.services.submissions import SubmissionRejected, question_options, submit
 from frontdoor.services.resident_cases import feedback_for
+from frontdoor.services.workflow_versions import for_case
 from frontdoor.services.tracking import find_for_tracking, public_timeline
 from portal import journey
+from workflows.display import display_answer
 from workflows.forms import AddressChoiceForm, PostcodeForm, field_params, page_form
 from workflows.rules import RuleContext, evaluate_page_rules
 
@@ -66,18 +69,42 @@ def page(service_id, page_id):
         return redirect(url_for(".page", service_id=service_id, page_id=missing.id))
     if page.is_address:
         return _address_page(definition, page, answers)
+    if not any(p.id == page.id for p in definition.visible_pages(answers)):
+        abort(404)  # a page hidden by show_if cannot be reached by URL
     prop = _property(answers, definition)
+    questions = definition.visible_questions(page, answers)
+    asked = [q for q in questions if q.asks]
     form = page_form(page, lambda q: question_options(definition, q, prop),
-                     data={q.id: answers.get(q.id) for q in page.questions})
-    if form.validate_on_submit():
-        values = {q.id: getattr(form, q.id).data for q in page.questions}
+                     data={q.id: answers.get(q.id) for q in asked}, questions=asked)
+    pending, upload_errors = {}, {}
+    if request.method == "POST":
+        for q in (q for q in asked if q.type == "file"):
+            files = [f for f in request.files.getlist(q.id) if f and f.filename]
+            records, error = uploads.check(files, q) if files else ([], None)
+            if error:
+                upload_errors[q.id] = error
+            pending[q.id] = records
+            getattr(form, q.id).data = [{k: v for k, v in r.items() if k != "_bytes"} for r in records] or answers.get(q.id)
+    valid = form.validate_on_submit()
+    for qid, error in upload_errors.items():
+        getattr(form, qid).errors = [error]
+        valid = False
+    if valid:
+        values = {q.id: getattr(form, q.id).data for q in asked}
+        for qid, records in pending.items():
+            if records:
+                values[qid] = uploads.save(records)
         journey.save_answers(definition, {k: v for k, v in values.items() if v is not None})
         journey.forget_answers(definition, [k for k, v in values.items() if v is None])
+        journey.forget_hidden(definition)
         return _after_page(definition, page)
-    single = len(page.questions) == 1
-    fields = [(getattr(form, q.id), field_params(q, single, page.title)) for q in page.questions]
+    single = len(questions) == 1 and questions[0].asks
+    fields = [(getattr(form, q.id) if q.asks else None, field_params(q, single, page.title), q) for q in questions]
+    staff_view = is_staff()
     return render_template("portal/page.html", title=page.title, definition=definition, page=page, form=form,
-                           fields=fields, single=single, back=_back_url(definition, page))
+                           fields=fields, single=single, back=_back_url(definition, page),
+                           multipart=any(q.type == "file" for q in asked),
+                           guidance=page.advisor_guidance if staff_view else None)
 
 
 def _address_page(definition, page, answers):
@@ -126,7 +153,7 @@ def _after_page(definition, page):
         if not result.ok:
             return render_template("portal/rule_failed.html", title=result.title, result=result, definition=definition,
                                    back=url_for(".page", service_id=definition.id, page_id=page.id))
-    following = definition.next_page(page.id)
+    following = definition.next_page(page.id, answers)
     if request.args.get("change") or following is None:
         missing = journey.first_unanswered_page(definition, answers)
         if missing is not None:
@@ -136,7 +163,8 @@ def _after_page(definition, page):
 
 
 def _back_url(definition, page):
-    before = list(journey.pages_before(definition, page.id))
+    answers = journey.draft(definition)["answers"]
+    before = [p for p in journey.pages_before(definition, page.id) if p in definition.visible_pages(answers)]
     if request.args.get("change"):
         return url_for(".check", service_id=definition.id)
     if before:
@@ -147,16 +175,15 @@ def _back_url(definition, page):
 def _answer_rows(definition, answers):
     prop = _property(answers, definition)
     rows = []
-    for page in definition.pages:
-        for q in page.questions:
+    for page in definition.visible_pages(answers):
+        for q in definition.visible_questions(page, answers):
+            if not q.asks:
+                continue
             value = answers.get(q.id)
             if q.type == "address":
                 shown = prop.single_line if prop else ""
-            elif q.type == "radios":
-                options = question_options(definition, q, prop) or list(q.options)
-                shown = dict(options).get(str(value), "")
             else:
-                shown = value or "Not given"
+                shown = display_answer(q, value, question_options(definition, q, prop)) or "Not given"
             rows.append({
                 "key": {"text": q.check_label},
                 "value": {"text": shown},
@@ -234,7 +261,7 @@ def track(service_id=None):
     if form.validate_on_submit():
         case = find_for_tracking(form.reference.data, form.email.data)
         if case is not None:
-            definition = get_definition(case.workflow_id)
+            definition = for_case(case)
             due = working_calendar().local(case.sla_due_at).date() if case.sla_due_at else None
             return render_template("portal/tracked.html", title=f"Request {case.reference}", case=case,
                                    definition=definition, state=definition.state(case.state) if definition else None,

@@ -63,5 +63,17 @@ class WorkingCalendar:
 
 
 @lru_cache(maxsize=16)
-def calendar_for(region: str = "ENG", tz: str = "Europe/London") -> WorkingCalendar:
-    return WorkingCalendar(region, tz=tz)
+def calendar_for(region: str = "ENG", tz: str = "Europe/London", closures: tuple = (), openings: tuple = ()) -> WorkingCalendar:
+    return WorkingCalendar(region, closures=closures, openings=openings, tz=tz)
+
+
+def parse_days(text: str | None, source: str = "COUNCIL_CLOSURE_DAYS") -> tuple[date, ...]:
+    """ISO dates separated by commas, spaces or new lines (a '#' starts a comment on a line)."""
+    days = []
+    for line in (text or "").splitlines():
+        for token in line.split("#", 1)[0].replace(",", " ").split():
+            try:
+                days.append(date.fromisoformat(token))
+            except ValueError:
+                raise ValueError(f"{source}: {token!r} is not a date like 2026-12-24") from None
+    return tuple(sorted(set(days)))

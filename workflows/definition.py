@@ -16,6 +16,25 @@ class Question:
     options: tuple[tuple[str, str], ...] = ()
     options_from: str | None = None
     summary_label: str | None = None
+    # number: bounds; whole numbers only unless decimals is set
+    minimum: float | None = None
+    maximum: float | None = None
+    decimals: bool = False
+    # date: bounds in days relative to today (negative is the past)
+    min_days: int | None = None
+    max_days: int | None = None
+    # file: accepted kinds (by content), size and count limits
+    accept: tuple[str, ...] = ()
+    max_size_mb: float | None = None
+    max_files: int = 1
+    # information: the text shown (no answer)
+    content: str | None = None
+    show_if: dict | None = None
+
+    @property
+    def asks(self) -> bool:
+        """False for an information block: nothing to answer or store."""
+        return self.type != "information"
 
     @property
     def check_label(self) -> str:
@@ -35,6 +54,7 @@ class Page:
     questions: tuple[Question, ...]
     rules: tuple[RuleRef, ...] = ()
     advisor_guidance: str | None = None
+    show_if: dict | None = None
 
     @property
     def is_address(self) -> bool:
@@ -51,6 +71,8 @@ class Transition:
     public_message: str | None = None
     notify: bool = False
     requires_note: bool = False
+    fields: tuple[dict, ...] = ()  # what the caseworker must fill: {id, label, type, options?}
+    not_same_handler_as: tuple[str, ...] = ()  # transitions whose actor may not make this one
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,7 @@ class State:
     resolution: str | None
     transitions: tuple[Transition, ...]
     public_description: str | None = None
+    sla_working_days: int | None = None  # a clock for this state, from entering it
 
 
 @dataclass(frozen=True)
@@ -86,13 +109,30 @@ class Definition:
     content_hash: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    routing: tuple[dict, ...] = ()
+
+    def visible_pages(self, answers: dict) -> list[Page]:
+        from workflows.conditions import holds
+
+        return [p for p in self.pages if holds(p.show_if, answers)]
+
+    def visible_questions(self, page: Page, answers: dict) -> list[Question]:
+        from workflows.conditions import holds
+
+        return [q for q in page.questions if holds(q.show_if, answers)]
+
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)
 
-    def next_page(self, page_id: str) -> Page | None:
+    def next_page(self, page_id: str, answers: dict | None = None) -> Page | None:
+        """The next page shown after this one (pages whose show_if fails are skipped)."""
+        from workflows.conditions import holds
+
         ids = [p.id for p in self.pages]
-        i = ids.index(page_id)
-        return self.pages[i + 1] if i + 1 < len(self.pages) else None
+        for page in self.pages[ids.index(page_id) + 1:]:
+            if answers is None or holds(page.show_if, answers):
+                return page
+        return None
 
     def question(self, question_id: str) -> Question | None:
         for page in self.pages:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -54,13 +55,71 @@ def _check_rule(path: str, ref: dict, kind: str, question_ids: set[str]) -> list
         want = spec.params[name]
         if not isinstance(value, want["type"]) or isinstance(value, bool):
             problems.append((f"{path}.params.{name}", f"must be a {want['type'].__name__}"))
-        elif "pattern" in want and not re.match(want["pattern"], value):
+        elif "pattern" in want and isinstance(value, str) and not re.match(want["pattern"], value):
             problems.append((f"{path}.params.{name}", f"{value!r} is not in the form HH:MM"))
         elif want.get("question") and value not in question_ids:
             problems.append((f"{path}.params.{name}", f"unknown question {value!r}"))
     for name, want in spec.params.items():
         if want.get("required") and name not in params:
             problems.append((f"{path}.params", f"rule {ref['rule']!r} needs the parameter {name!r}"))
+    return problems
+
+
+ONLY_FOR = {
+    "min": ("number",), "max": ("number",), "decimals": ("number",),
+    "min_days": ("date",), "max_days": ("date",),
+    "accept": ("file",), "max_size_mb": ("file",), "max_files": ("file",),
+    "content": ("information",),
+    "options": ("radios", "checkboxes"), "options_from": ("radios",),
+}
+
+
+def _question_problems(qpath: str, q: dict) -> list[tuple[str, str]]:
+    problems = []
+    kind = q["type"]
+    for key, types in ONLY_FOR.items():
+        if key in q and kind not in types:
+            problems.append((f"{qpath}.{key}", f"a {kind} question cannot have {key}"))
+    if kind == "radios" and not (q.get("options") or q.get("options_from")):
+        problems.append((qpath, "a radios question needs options or options_from"))
+    if kind == "checkboxes" and not q.get("options"):
+        problems.append((qpath, "a checkboxes question needs options"))
+    if kind == "information" and not q.get("content"):
+        problems.append((qpath, "an information block needs content"))
+    if kind == "file" and not q.get("accept"):
+        problems.append((qpath, "a file question needs accept (the kinds of file allowed)"))
+    for low, high in (("min", "max"), ("min_days", "max_days")):
+        if low in q and high in q and q[low] > q[high]:
+            problems.append((f"{qpath}.{low}", f"{low} ({q[low]}) is more than {high} ({q[high]})"))
+    values = [o["value"] for o in q.get("options", [])]
+    if len(values) != len(set(values)):
+        problems.append((f"{qpath}.options", "option values must be different"))
+    return problems
+
+
+def _condition_problems(path: str, condition, earlier: set[str], questions: dict) -> list[tuple[str, str]]:
+    if not condition:
+        return []
+    problems = []
+    for key in ("all", "any"):
+        for n, c in enumerate(condition.get(key, [])):
+            problems += _condition_problems(f"{path}.{key}[{n}]", c, earlier, questions)
+    if "not" in condition:
+        problems += _condition_problems(f"{path}.not", condition["not"], earlier, questions)
+    qid = condition.get("question")
+    if qid is not None:
+        if qid not in questions:
+            problems.append((f"{path}.question", f"unknown question {qid!r}"))
+        elif qid not in earlier:
+            problems.append((f"{path}.question", f"question {qid!r} must be asked on an earlier page"))
+        else:
+            q = questions[qid]
+            allowed = {o["value"] for o in q.get("options", [])} | ({"yes", "no"} if q["type"] == "yes_no" else set())
+            wanted = ([condition["equals"]] if "equals" in condition else []) + list(condition.get("in", []))
+            if allowed and not q.get("options_from"):
+                for value in wanted:
+                    if str(value) not in allowed:
+                        problems.append((f"{path}", f"{value!r} is not an answer question {qid!r} can have"))
     return problems
 
 
@@ -79,10 +138,16 @@ def _semantic_problems(data: dict, file_stem: str) -> list[tuple[str, str]]:
             if q["id"] in questions:
                 problems.append((f"{qpath}.id", f"duplicate question id {q['id']!r}"))
             questions[q["id"]] = q
-            if q["type"] == "radios" and not (q.get("options") or q.get("options_from")):
-                problems.append((qpath, "a radios question needs options or options_from"))
-            if q["type"] != "radios" and (q.get("options") or q.get("options_from")):
-                problems.append((qpath, f"a {q['type']} question cannot have options"))
+            problems += _question_problems(qpath, q)
+    # show_if may only read answers given on earlier pages: a page is judged before it is shown.
+    earlier: set[str] = set()
+    for i, page in enumerate(data["pages"]):
+        problems += _condition_problems(f"pages[{i}].show_if", page.get("show_if"), earlier, questions)
+        for j, q in enumerate(page["questions"]):
+            problems += _condition_problems(f"pages[{i}].questions[{j}].show_if", q.get("show_if"), earlier, questions)
+        earlier |= {q["id"] for q in page["questions"]}
+    for k, route in enumerate(data.get("routing", [])):
+        problems += _condition_problems(f"routing[{k}].if", route.get("if"), set(questions), questions)
     for i, page in enumerate(data["pages"]):
         for k, ref in enumerate(page.get("rules", [])):
             problems += _check_rule(f"pages[{i}].rules[{k}]", ref, "page", set(questions))
@@ -99,6 +164,7 @@ def _semantic_problems(data: dict, file_stem: str) -> list[tuple[str, str]]:
             problems.append(("property_question", f"question {pq!r} is not an address question"))
 
     states = data["states"]
+    all_transitions = {t["name"] for st in states.values() for t in st.get("transitions", [])}
     if data["initial_state"] not in states:
         problems.append(("initial_state", f"unknown state {data['initial_state']!r}"))
     for sid, state in states.items():
@@ -116,6 +182,15 @@ def _semantic_problems(data: dict, file_stem: str) -> list[tuple[str, str]]:
             if t["name"] in names:
                 problems.append((f"{tpath}.name", f"duplicate transition name {t['name']!r} in state {sid!r}"))
             names.add(t["name"])
+            for other in t.get("not_same_handler_as", []):
+                if other not in all_transitions:
+                    problems.append((f"{tpath}.not_same_handler_as", f"unknown transition {other!r}"))
+            field_ids = [f["id"] for f in t.get("fields", [])]
+            if len(field_ids) != len(set(field_ids)):
+                problems.append((f"{tpath}.fields", "field ids must be different"))
+            for n, f in enumerate(t.get("fields", [])):
+                if f.get("type") == "radios" and not f.get("options"):
+                    problems.append((f"{tpath}.fields[{n}]", "a radios field needs options"))
     if not any(s["category"] == "closed" for s in states.values()):
         problems.append(("states", "at least one state must be closed (category: closed)"))
     dup = data.get("duplicate_state")
@@ -154,10 +229,21 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
                     options=tuple((o["value"], o["label"]) for o in q.get("options", [])),
                     options_from=q.get("options_from"),
                     summary_label=q.get("summary_label"),
+                    minimum=q.get("min"),
+                    maximum=q.get("max"),
+                    decimals=q.get("decimals", False),
+                    min_days=q.get("min_days"),
+                    max_days=q.get("max_days"),
+                    accept=tuple(q.get("accept", ())),
+                    max_size_mb=q.get("max_size_mb"),
+                    max_files=q.get("max_files", 1),
+                    content=q.get("content"),
+                    show_if=q.get("show_if"),
                 )
                 for q in p["questions"]
             ),
             rules=tuple(RuleRef(r["rule"], dict(r.get("params") or {})) for r in p.get("rules", [])),
+            show_if=p.get("show_if"),
         )
         for p in data["pages"]
     )
@@ -168,6 +254,7 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
             category=s["category"],
             resolution=s.get("resolution"),
             public_description=s.get("public_description"),
+            sla_working_days=(s.get("sla") or {}).get("working_days"),
             transitions=tuple(
                 Transition(
                     name=t["name"],
@@ -178,6 +265,8 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
                     public_message=t.get("public_message"),
                     notify=t.get("notify", False),
                     requires_note=t.get("requires_note", False),
+                    fields=tuple(dict(f) for f in t.get("fields", [])),
+                    not_same_handler_as=tuple(t.get("not_same_handler_as", ())),
                 )
                 for t in s.get("transitions", [])
             ),
@@ -206,6 +295,7 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
         source_file=source,
         content_hash=content_hash,
         raw=data,
+        routing=tuple(dict(r) for r in data.get("routing", [])),
     )
 
 
@@ -220,12 +310,25 @@ def load_text(text: str, source: str) -> Definition:
         raise DefinitionError([f"{name}: {where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if not isinstance(data, dict):
         raise DefinitionError([f"{name}: (top level): a definition must be a mapping of keys to values"])
+    return load_data(data, source)
+
+
+def content_hash(data: dict) -> str:
+    """Of the meaning, not the text: comments and layout may change without a version bump."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def load_data(data: Any, source: str) -> Definition:
+    """Validate and build a definition from parsed data (a file, or a stored snapshot)."""
+    name = Path(source).name
+    if not isinstance(data, dict):
+        raise DefinitionError([f"{name}: (top level): a definition must be a mapping of keys to values"])
     problems = _schema_problems(data)
     if not problems:
         problems = _semantic_problems(data, Path(source).stem)
     if problems:
         raise DefinitionError([f"{name}: {path}: {msg}" for path, msg in problems])
-    return _build(data, source, hashlib.sha256(text.encode()).hexdigest())
+    return _build(data, source, content_hash(data))
 
 
 def load_file(path: str | Path) -> Definition:

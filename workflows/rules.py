@@ -59,6 +59,11 @@ def rule(name: str, kind: str, params: dict[str, dict[str, Any]]):
 
 
 EPOCH_MONDAY = date(1970, 1, 5)
+# What a crew may record that means there is no missed collection to report (DOMAIN.md).
+NOT_COLLECTABLE = {
+    "not_presented": ("Your bin was not put out", "was not put out for collection"),
+    "contaminated": ("Your bin had the wrong things in it", "had items in it that should not be there"),
+}
 
 
 def last_collection(container: dict[str, Any], on_or_before: date) -> date:
@@ -112,6 +117,17 @@ def missed_collection_window(ctx: RuleContext, params: dict[str, Any]) -> RuleRe
             f"{_fmt(deadline)}. Please leave it out.",
             facts,
         )
+    recorded = (container.get("crew_records") or {}).get(collection.isoformat())
+    if recorded in NOT_COLLECTABLE:
+        title, why = NOT_COLLECTABLE[recorded]
+        return RuleResult(
+            False, title,
+            f"The crew recorded that your {container['label'].lower()} {why} on {_fmt(collection)}, so we cannot "
+            f"take a missed collection report for it.",
+            "Please put it out by 6am on your next collection day, with the lid closed." if recorded == "not_presented"
+            else "Remove the items that should not be in it and put it out again on your next collection day.",
+            facts,
+        )
     if now.date() > deadline:
         next_collection = last_collection(container, now.date() + timedelta(days=7 * (container.get("frequency_weeks") or 1)))
         return RuleResult(
@@ -137,6 +153,51 @@ def same_collection(ctx: RuleContext, params: dict[str, Any]) -> str | None:
         return None
     collection = last_collection(container, ctx.calendar.local(ctx.now).date())
     return f"{ctx.property['uprn']}:{container['id']}:{collection.isoformat()}"
+
+
+@rule(
+    "deflect_if",
+    kind="page",
+    params={
+        "question": {"type": str, "required": True, "question": True},
+        "in": {"type": list, "required": True},
+        "title": {"type": str, "required": True},
+        "message": {"type": str, "required": True},
+        "advice": {"type": str, "required": False},
+    },
+)
+def deflect_if(ctx: RuleContext, params: dict[str, Any]) -> RuleResult:
+    """Eligibility: an answer that means this is not the right service; say why and what to do instead."""
+    answer = ctx.answers.get(params["question"])
+    values = answer if isinstance(answer, list) else [answer]
+    if any(str(v) in {str(x) for x in params["in"]} for v in values if v is not None):
+        return RuleResult(False, params["title"], params["message"], params.get("advice", ""))
+    return RuleResult(True)
+
+
+@rule(
+    "requires_subscription",
+    kind="page",
+    params={
+        "service": {"type": str, "required": True},
+        "title": {"type": str, "required": False},
+        "advice": {"type": str, "required": False},
+    },
+)
+def requires_subscription(ctx: RuleContext, params: dict[str, Any]) -> RuleResult:
+    """Only for a property with an active subscription (the service lists them in the property facts)."""
+    subscriptions = (ctx.property or {}).get("subscriptions", [])
+    today = ctx.calendar.local(ctx.now).date().isoformat()
+    active = [s for s in subscriptions if s.get("service") == params["service"]
+              and s.get("starts", "") <= today and (not s.get("ends") or today <= s["ends"])]
+    if active:
+        return RuleResult(True, facts={"subscription": active[0].get("reference")})
+    return RuleResult(
+        False,
+        params.get("title", "This address does not have a subscription"),
+        "We can only take this report for an address with an active subscription.",
+        params.get("advice", "You can subscribe online or by calling us."),
+    )
 
 
 def evaluate_page_rules(page, ctx: RuleContext) -> RuleResult:

@@ -3,7 +3,32 @@
 IDENT = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"}
 ROLES = ["advisor", "caseworker", "team_lead", "admin", "resident"]  # "resident": the signed-in requester
 CHANNELS = ["web", "api", "phone", "face_to_face", "email", "letter"]
-QUESTION_TYPES = ["text", "textarea", "email", "phone", "radios", "address"]
+# Add a type here, in workflows.validation.CHECKS and in workflows.forms.FIELD_BUILDERS.
+QUESTION_TYPES = ["text", "textarea", "email", "phone", "radios", "address", "number", "date", "yes_no",
+                  "checkboxes", "location", "file", "information"]
+FILE_KINDS = ["jpeg", "png", "pdf", "gif", "webp"]
+
+CONDITION = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": False,
+    "properties": {
+        "question": IDENT,
+        "equals": {"type": ["string", "number", "boolean"]},
+        "in": {"type": "array", "minItems": 1, "items": {"type": ["string", "number"]}},
+        "answered": {"type": "boolean"},
+        "not": {"$ref": "#/$defs/condition"},
+        "all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}},
+        "any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}},
+    },
+    "oneOf": [
+        {"required": ["question"], "propertyNames": {"enum": ["question", "equals", "in", "answered"]}, "oneOf": [{"required": ["equals"]}, {"required": ["in"]}, {"required": ["answered"]}]},
+        {"required": ["not"], "maxProperties": 1},
+        {"required": ["all"], "maxProperties": 1},
+        {"required": ["any"], "maxProperties": 1},
+    ],
+}
+SHOW_IF = {"$ref": "#/$defs/condition"}
 
 RULE_REF = {
     "type": "object",
@@ -35,6 +60,16 @@ QUESTION = {
                 "properties": {"value": {"type": "string", "minLength": 1}, "label": {"type": "string"}},
             },
         },
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "decimals": {"type": "boolean"},
+        "min_days": {"type": "integer"},
+        "max_days": {"type": "integer"},
+        "accept": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": FILE_KINDS}},
+        "max_size_mb": {"type": "number", "exclusiveMinimum": 0, "maximum": 50},
+        "max_files": {"type": "integer", "minimum": 1, "maximum": 10},
+        "content": {"type": "string", "minLength": 1},
+        "show_if": SHOW_IF,
     },
 }
 
@@ -48,6 +83,7 @@ PAGE = {
         "advisor_guidance": {"type": "string"},
         "questions": {"type": "array", "minItems": 1, "items": QUESTION},
         "rules": {"type": "array", "items": RULE_REF},
+        "show_if": SHOW_IF,
     },
 }
 
@@ -63,6 +99,23 @@ TRANSITION = {
         "public_message": {"type": "string"},
         "notify": {"type": "boolean"},
         "requires_note": {"type": "boolean"},
+        # Fields the caseworker must fill to make this move (stored on the event).
+        "fields": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "label"],
+                "properties": {
+                    "id": IDENT,
+                    "label": {"type": "string", "minLength": 1},
+                    "type": {"enum": ["text", "textarea", "radios"]},
+                    "options": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+                },
+            },
+        },
+        # Names of transitions whose actor may not make this one (the complaint code's stage 1/stage 2 rule).
+        "not_same_handler_as": {"type": "array", "minItems": 1, "items": IDENT},
     },
 }
 
@@ -75,6 +128,13 @@ STATE = {
         "category": {"enum": ["open", "waiting", "closed"]},
         "resolution": IDENT,
         "public_description": {"type": "string"},
+        # A clock for this state: due N working days after entering it (pauses in "waiting" states).
+        "sla": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["working_days"],
+            "properties": {"working_days": {"type": "integer", "minimum": 0, "maximum": 365}},
+        },
         "transitions": {"type": "array", "items": TRANSITION},
     },
 }
@@ -207,5 +267,16 @@ DEFINITION_SCHEMA = {
         # and workflows/booking.py for what each key means.
         "fees": FEES,
         "booking": BOOKING,
+        # Which team gets the case: the first entry whose condition holds, else `team`.
+        "routing": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["team"],
+                "properties": {"team": IDENT, "if": SHOW_IF, "ward": {"type": "array", "items": {"type": "string"}}},
+            },
+        },
     },
+    "$defs": {"condition": CONDITION},
 }

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -33,39 +35,220 @@ def _name(question: Question) -> str:
     return question.check_label[0].lower() + question.check_label[1:]
 
 
-def check_answer(question: Question, value: Any, options: list[tuple[str, str]] | None = None) -> tuple[Any, str | None]:
+MISSING = {
+    "radios": lambda q: "Select an option" if q.label.endswith("?") else f"Select {_name(q)}",
+    "yes_no": lambda q: "Select yes or no",
+    "checkboxes": lambda q: f"Select {_name(q)}" if not q.label.endswith("?") else "Select at least one option",
+    "email": lambda q: "Enter an email address",
+    "phone": lambda q: "Enter a phone number",
+    "address": lambda q: "Choose an address",
+    "date": lambda q: f"Enter {_name(q)}",
+    "file": lambda q: f"Select {_name(q)}",
+    "location": lambda q: "Describe where it is",
+}
+
+
+def _format_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _check_text(q: Question, text: str, options, today):
+    return text, None
+
+
+def _check_email(q, text, options, today):
+    try:
+        return validate_email(text, check_deliverability=False).normalized, None
+    except EmailNotValidError:
+        return None, "Enter an email address in the correct format, like name@example.com"
+
+
+def _check_phone(q, text, options, today):
+    if normalise_phone(text) is None:
+        return None, "Enter a UK phone number, like 020 7946 0018 or 07911 123 456, or an international number starting with +"
+    return text, None
+
+
+def _check_radios(q, text, options, today):
+    allowed = {v for v, _ in (options if options is not None else q.options)}
+    if text not in allowed:
+        return None, "Select one of the options"
+    return text, None
+
+
+def _check_yes_no(q, text, options, today):
+    if text not in ("yes", "no"):
+        return None, "Select yes or no"
+    return text, None
+
+
+def _check_number(q, text, options, today):
+    name = q.check_label
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None, f"{name} must be a number"
+    if not number.is_finite():
+        return None, f"{name} must be a number"
+    if not q.decimals and number != number.to_integral_value():
+        return None, f"{name} must be a whole number"
+    if q.minimum is not None and number < Decimal(str(q.minimum)):
+        return None, f"{name} must be {_num(q.minimum)} or more"
+    if q.maximum is not None and number > Decimal(str(q.maximum)):
+        return None, f"{name} must be {_num(q.maximum)} or less"
+    return (int(number) if not q.decimals else float(number)), None
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def parse_date_parts(value: Any) -> tuple[date | None, str | None]:
+    """A date from {day, month, year} or an ISO string; (None, which part is wrong) if not real."""
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value), None
+        except ValueError:
+            return None, "real"
+    if not isinstance(value, dict):
+        return None, "real"
+    parts = {k: str(value.get(k) or "").strip() for k in ("day", "month", "year")}
+    missing = [k for k, v in parts.items() if not v]
+    if missing:
+        return None, "must include a " + " and ".join(missing)
+    if not all(v.isdigit() for v in parts.values()) or len(parts["year"]) != 4:
+        return None, "real"
+    try:
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"])), None
+    except ValueError:
+        return None, "real"
+
+
+def _check_date(q, value, options, today):
+    name = q.check_label
+    day, problem = parse_date_parts(value)
+    if day is None:
+        if problem == "real":
+            return None, f"{name} must be a real date"
+        return None, f"{name} {problem}"
+    today = today or date.today()
+    if q.min_days is not None and day < today + timedelta(days=q.min_days):
+        earliest = today + timedelta(days=q.min_days)
+        if q.min_days == 0:
+            return None, f"{name} must be today or in the future"
+        return None, f"{name} must be the same as or after {_format_day(earliest)}"
+    if q.max_days is not None and day > today + timedelta(days=q.max_days):
+        latest = today + timedelta(days=q.max_days)
+        if q.max_days == 0:
+            return None, f"{name} must be today or in the past"
+        return None, f"{name} must be the same as or before {_format_day(latest)}"
+    return day.isoformat(), None
+
+
+def _check_checkboxes(q, value, options, today):
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) for v in values):
+        return None, "Select from the options"
+    allowed = [v for v, _ in (options if options is not None else q.options)]
+    chosen = [v.strip() for v in values if v.strip()]
+    if any(v not in allowed for v in chosen):
+        return None, "Select from the options"
+    return [v for v in allowed if v in chosen], None  # in the definition's order, each once
+
+
+# A rough box around the UK and its waters: a map point outside it is a mistake or a tampered field.
+UK_BOUNDS = (49.8, 61.0, -8.7, 2.0)
+
+
+def _check_location(q, value, options, today):
+    """{description, lat?, lng?}: a described place is always needed; a map point is only extra."""
+    if isinstance(value, str):
+        value = {"description": value}
+    if not isinstance(value, dict):
+        return None, "Describe where it is"
+    description = str(value.get("description") or "").strip()
+    if not description:
+        return None, "Describe where it is"
+    if q.max_length and len(description) > q.max_length:
+        return None, f"{q.check_label} must be {q.max_length} characters or fewer"
+    clean: dict[str, Any] = {"description": description}
+    lat, lng = value.get("lat"), value.get("lng")
+    if lat not in (None, "") or lng not in (None, ""):
+        try:
+            lat_f, lng_f = float(lat), float(lng)
+        except (TypeError, ValueError):
+            return None, "The map point must be a latitude and longitude"
+        south, north, west, east = UK_BOUNDS
+        if not (south <= lat_f <= north and west <= lng_f <= east):
+            return None, "The map point must be in the UK"
+        clean.update(lat=round(lat_f, 6), lng=round(lng_f, 6))
+    return clean, None
+
+
+def _check_file(q, value, options, today):
+    """Stored uploads are a list of {id, name, kind, size}; the upload itself was checked when stored."""
+    files = value if isinstance(value, list) else [value]
+    for f in files:
+        if not isinstance(f, dict) or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", str(f.get("id", ""))):
+            return None, f"{q.check_label} is not valid"
+        if q.accept and f.get("kind") not in q.accept:
+            return None, f"The selected file must be a {' or '.join(k.upper() for k in q.accept)}"
+    if len(files) > q.max_files:
+        return None, f"Select {q.max_files} file{'s' if q.max_files > 1 else ''} or fewer"
+    return [{k: f[k] for k in ("id", "name", "kind", "size") if k in f} for f in files], None
+
+
+# type -> check(question, value (a stripped str for text-like types), options, today) -> (clean, error).
+# Another issue adds types by adding an entry here (and in the schema and forms).
+CHECKS: dict[str, Callable] = {
+    "text": _check_text,
+    "textarea": _check_text,
+    "email": _check_email,
+    "phone": _check_phone,
+    "radios": _check_radios,
+    "yes_no": _check_yes_no,
+    "number": _check_number,
+    "date": _check_date,
+    "checkboxes": _check_checkboxes,
+    "location": _check_location,
+    "file": _check_file,
+}
+STRING_TYPES = {"text", "textarea", "email", "phone", "radios", "yes_no", "number"}
+
+
+def _empty(value: Any) -> bool:
+    if value is None or value == "" or value == []:
+        return True
+    if isinstance(value, dict):
+        return all(str(v or "").strip() == "" for v in value.values())
+    if isinstance(value, list):
+        return all(isinstance(v, str) and not v.strip() for v in value)
+    return False
+
+
+def check_answer(question: Question, value: Any, options: list[tuple[str, str]] | None = None,
+                 today: date | None = None) -> tuple[Any, str | None]:
     """Return (clean value, None) or (None, a GOV.UK-style error message)."""
+    if question.type == "information":
+        return None, None
+    if question.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # a stored clean answer, checked again at submission
     text = value.strip() if isinstance(value, str) else value
-    if text in (None, "", []):
+    if _empty(text):
         if not question.required:
             return None, None
-        if question.type == "radios":
-            return None, f"Select {_name(question)}" if not question.label.endswith("?") else "Select an option"
-        if question.type == "email":
-            return None, "Enter an email address"
-        if question.type == "phone":
-            return None, "Enter a phone number"
-        if question.type == "address":
-            return None, "Choose an address"
-        return None, f"Enter {_name(question)}"
-    if not isinstance(text, str):
-        return None, f"{question.check_label} is not valid"
-    if question.max_length and len(text) > question.max_length:
-        return None, f"{question.check_label} must be {question.max_length} characters or fewer"
-    if "\x00" in text:
-        return None, f"{question.check_label} contains characters we cannot accept"
-    if question.type == "email":
-        try:
-            return validate_email(text, check_deliverability=False).normalized, None
-        except EmailNotValidError:
-            return None, "Enter an email address in the correct format, like name@example.com"
-    if question.type == "phone":
-        if normalise_phone(text) is None:
-            return None, "Enter a UK phone number, like 020 7946 0018 or 07911 123 456, or an international number starting with +"
+        missing = MISSING.get(question.type)
+        return None, missing(question) if missing else f"Enter {_name(question)}"
+    if question.type in STRING_TYPES:
+        if not isinstance(text, str):
+            return None, f"{question.check_label} is not valid"
+        if question.max_length and len(text) > question.max_length:
+            return None, f"{question.check_label} must be {question.max_length} characters or fewer"
+        if "\x00" in text:
+            return None, f"{question.check_label} contains characters we cannot accept"
+    check = CHECKS.get(question.type)
+    if check is None:
         return text, None
-    if question.type == "radios":
-        allowed = {v for v, _ in (options if options is not None else question.options)}
-        if text not in allowed:
-            return None, "Select one of the options"
-        return text, None
-    return text, None
+    return check(question, text, options, today)

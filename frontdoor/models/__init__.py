@@ -14,3 +14,5 @@ from frontdoor.models.feedback import Feedback  # noqa: F401
 from frontdoor.models.metrics import (  # noqa: F401
     AdvisorDaily, CaseDaily, CaseRollupMark, ChannelCost, ContactDaily, ContactWardDaily, RollupPending,
 )
+from frontdoor.models.workflows import WorkflowSnapshot  # noqa: F401
+from frontdoor.models.collections import CollectionRecord  # noqa: F401

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from frontdoor.extensions import db
-from frontdoor.models import Property
+from frontdoor.models import CollectionRecord, Property
 
 
 def _house_sort_key(prop: Property):
@@ -25,15 +26,30 @@ def by_uprn(uprn: str) -> Property | None:
     return db.session.scalar(select(Property).where(Property.uprn == str(uprn)))
 
 
+# Callables prop -> [{service, reference, starts, ends}]: the subscriptions service (issue 5) registers one,
+# so rules such as requires_subscription read subscriptions without the engine knowing where they live.
+SUBSCRIPTION_SOURCES: list = []
+
+
 def rule_facts(prop: Property | None) -> dict[str, Any] | None:
     """The property as plain data for the workflow engine."""
     if prop is None:
         return None
+    # What crews recorded lately (the missed-collection rule reads it): {container id: {date: outcome}}.
+    since = date.today() - timedelta(days=42)
+    records: dict[int, dict[str, str]] = {}
+    ids = [c.id for c in prop.containers]
+    if ids:
+        for r in db.session.scalars(select(CollectionRecord).where(
+                CollectionRecord.container_id.in_(ids), CollectionRecord.collected_on >= since)):
+            records.setdefault(r.container_id, {})[r.collected_on.isoformat()] = r.outcome
     return {
         "uprn": prop.uprn,
         "ward": prop.ward,
         "postcode": prop.postcode,
         "address": prop.single_line,
+        # Filled by the subscriptions service (issue 5) when it exists: [{service, reference, starts, ends}].
+        "subscriptions": [s for source in SUBSCRIPTION_SOURCES for s in source(prop)],
         "containers": [
             {
                 "id": c.id,
@@ -42,6 +58,7 @@ def rule_facts(prop: Property | None) -> dict[str, Any] | None:
                 "weekday": c.round.weekday,
                 "frequency_weeks": c.round.frequency_weeks,
                 "week_offset": c.round.week_offset,
+                "crew_records": records.get(c.id, {}),
             }
             for c in prop.containers
         ],

@@ -17,13 +17,15 @@ from frontdoor.metrics import rollups
 from frontdoor.models import Case, CaseEvent, Customer, Property
 from frontdoor.models.base import utcnow
 from frontdoor.services import customers as customer_service
-from frontdoor.services import notifications, properties
+from frontdoor.services import notifications, properties, uploads
 from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import SELF_SERVICE_CHANNELS, record_contact
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import working_calendar
+from frontdoor.services.workflow_versions import ensure_snapshot
 from workflows import Definition
 from workflows.rules import RuleContext, RuleResult, dedupe_key, evaluate_page_rules
+from workflows.conditions import holds
 from workflows.validation import check_answer
 
 
@@ -60,13 +62,22 @@ def validate(definition: Definition, answers: dict, actor: Actor, now: datetime)
         prop = properties.by_uprn(uprn) if uprn else None
         if prop is None:
             errors[definition.property_question] = "Choose an address"
+    # Visibility is judged on the clean answers so far, page by page: an answer to a question the
+    # resident never saw (a tampered or stale field) is dropped, never stored.
+    today = working_calendar().local(now).date()
     for page in definition.pages:
+        if not holds(page.show_if, clean):
+            continue
         for q in page.questions:
+            if not q.asks or not holds(q.show_if, clean):
+                continue
             if q.type == "address":
                 if prop is not None:
                     clean[q.id] = prop.uprn
                 continue
-            value, error = check_answer(q, answers.get(q.id), question_options(definition, q, prop))
+            value, error = check_answer(q, answers.get(q.id), question_options(definition, q, prop), today=today)
+            if error is None and q.type == "file" and value and not all(uploads.exists(f) for f in value):
+                error = f"{q.check_label} is not valid"
             if error:
                 errors[q.id] = error
             elif value is not None:
@@ -76,7 +87,7 @@ def validate(definition: Definition, answers: dict, actor: Actor, now: datetime)
     ctx = RuleContext(now=now, calendar=working_calendar(), answers=clean,
                       property=properties.rule_facts(prop), staff=actor.type == "staff")
     facts: dict = {}
-    for page in definition.pages:
+    for page in definition.visible_pages(clean):
         result = evaluate_page_rules(page, ctx)
         if not result.ok:
             raise SubmissionRejected({}, result)
@@ -106,6 +117,7 @@ def submit(
         if existing is not None:
             return SubmitResult(existing, existing.duplicate_of, replayed=True)
     clean, prop, facts = validate(definition, answers, actor, now)
+    ensure_snapshot(definition)
     if customer is None and definition.customer_fields:
         f = definition.customer_fields
         customer = customer_service.find_or_create(
@@ -123,9 +135,10 @@ def submit(
     state_id = definition.duplicate_state if original is not None else definition.initial_state
     state = definition.state(state_id)
     sla_due = None
-    if state.category != "closed" and definition.sla_working_days is not None:
-        sla_due = working_calendar().due_after(now, definition.sla_working_days)
-    team = _team(definition.team)
+    days = state.sla_working_days if state.sla_working_days is not None else definition.sla_working_days
+    if state.category != "closed" and days is not None:
+        sla_due = working_calendar().due_after(now, days)
+    team = _team(route_team(definition, clean, prop))
     case = Case(
         reference=new_reference(),
         workflow_id=definition.id,
@@ -194,6 +207,16 @@ def submit(
         rollups.note_case(case.id)
     db.session.flush()
     return SubmitResult(case, original, facts=facts)
+
+
+def route_team(definition: Definition, answers: dict, prop: Property | None) -> str:
+    """The first routing entry whose condition (and ward list) matches, else the service's team."""
+    for route in definition.routing:
+        if "ward" in route and (prop is None or prop.ward not in route["ward"]):
+            continue
+        if holds(route.get("if"), answers):
+            return route["team"]
+    return definition.team
 
 
 def _team(slug: str):

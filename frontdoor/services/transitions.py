@@ -1,6 +1,8 @@
 """The one path that moves a case: transition(case, name, actor, data)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from frontdoor.extensions import db
@@ -9,7 +11,8 @@ from frontdoor.models import Case, CaseEvent
 from frontdoor.models.base import utcnow
 from frontdoor.services import notifications
 from frontdoor.services.actors import Actor
-from frontdoor.services.registry import definition as get_definition
+from frontdoor.services.registry import working_calendar
+from frontdoor.services.workflow_versions import for_case
 
 
 class TransitionRefused(Exception):
@@ -21,7 +24,7 @@ class StaleCase(TransitionRefused):
 
 
 def available(case: Case, actor: Actor):
-    definition = get_definition(case.workflow_id)
+    definition = for_case(case)
     if definition is None:
         return []
     if actor.type == "resident":
@@ -29,14 +32,56 @@ def available(case: Case, actor: Actor):
     return definition.transitions_for(case.state, actor.role if actor.type == "staff" else None)
 
 
-def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *, expected_version: int | None = None) -> CaseEvent:
+def _check_fields(step, data: dict) -> dict:
+    """The fields the definition says the caseworker must fill for this step."""
+    clean = {}
+    for f in step.fields:
+        value = str(data.get(f["id"]) or "").strip()
+        if not value:
+            raise TransitionRefused(f"Enter {f['label'][0].lower() + f['label'][1:]}.")
+        if f.get("options") and value not in f["options"]:
+            raise TransitionRefused(f"Select {f['label'][0].lower() + f['label'][1:]} from the list.")
+        clean[f["id"]] = value[:2000]
+    return clean
+
+
+def _check_handler(case: Case, step, actor: Actor) -> None:
+    """not_same_handler_as: whoever made one of those moves on this case may not make this one."""
+    if not step.not_same_handler_as or actor.staff is None:
+        return
+    for event in case.events:
+        if event.transition in step.not_same_handler_as and event.actor_staff_id == actor.staff.id:
+            raise TransitionRefused("You handled an earlier stage of this case, so someone else must take this one.")
+
+
+def _move_clock(case: Case, source, target, now: datetime) -> dict:
+    """SLA: a state with its own clock starts it; leaving a waiting state moves the due date on by
+    the working days spent waiting (the clock stopped while we waited for the resident)."""
+    calendar = working_calendar()
+    facts: dict = {}
+    if source.category == "waiting" and target.category != "waiting" and case.sla_due_at is not None:
+        entered = next((e.created_at for e in reversed(case.events) if e.to_state == source.id), None)
+        if entered is not None:
+            paused = calendar.working_days_between(calendar.local(entered).date(), calendar.local(now).date())
+            due_day = calendar.local(case.sla_due_at).date()
+            case.sla_due_at = calendar.end_of_day(calendar.add_working_days(due_day, paused) if paused else due_day)
+            facts["paused_working_days"] = paused
+    if target.category != "closed" and target.sla_working_days is not None:
+        case.sla_due_at = calendar.due_after(now, target.sla_working_days)
+    if case.sla_due_at is not None:
+        facts["sla_due_at"] = case.sla_due_at.isoformat()
+    return facts
+
+
+def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *, expected_version: int | None = None,
+               now: datetime | None = None) -> CaseEvent:
     data = dict(data or {})
     # Lock the row: two people moving one case queue up here, and the second sees the new state.
     db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     db.session.refresh(case)
     if expected_version is not None and case.version != expected_version:
         raise StaleCase("Someone else has changed this case since you opened it. Check its history and try again.")
-    definition = get_definition(case.workflow_id)
+    definition = for_case(case)
     if definition is None:
         raise TransitionRefused(f"The service {case.workflow_id!r} is no longer defined.")
     step = definition.transition(case.state, name)
@@ -53,10 +98,13 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
     # What staff write for the resident (for example the question when asking for information).
     public_extra = (data.pop("public_message", None) or "").strip()
     public_message = "\n\n".join(m for m in (step.public_message, public_extra) if m) or None
+    fields = _check_fields(step, data)
+    _check_handler(case, step, actor)
     target = definition.state(step.to)
-    now = utcnow()
+    now = now or utcnow()
     from_state = case.state
-    _keep_sla_clock(case, target.category, now, data)
+    source = definition.state(from_state)
+    clock = _move_clock(case, source, target, now)
     case.state = target.id
     case.state_category = target.category
     if target.category == "closed":
@@ -76,7 +124,7 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
         transition=step.name,
         internal_note=note or None,
         public_message=public_message,
-        data={k: v for k, v in data.items() if k != "note"},
+        data={**{k: v for k, v in data.items() if k != "note" and k not in fields}, **fields, **clock},
         created_at=now,
     )
     db.session.add(event)
@@ -88,16 +136,3 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
         notifications.queue_for_case(case, template, {"message": public_message})
     return event
 
-
-def _keep_sla_clock(case: Case, to_category: str, now, data: dict) -> None:
-    """A waiting state pauses the SLA clock: the time left is kept on the event and restored on leaving."""
-    from datetime import timedelta
-
-    if to_category == "waiting" and case.state_category != "waiting" and case.sla_due_at is not None:
-        due = case.sla_due_at if case.sla_due_at.tzinfo else case.sla_due_at.replace(tzinfo=now.tzinfo)
-        data["sla_remaining_seconds"] = max(0, int((due - now).total_seconds()))
-        case.sla_due_at = None
-    elif case.state_category == "waiting" and to_category != "waiting":
-        paused = next((e for e in reversed(case.events) if "sla_remaining_seconds" in (e.data or {})), None)
-        if paused is not None and to_category == "open":
-            case.sla_due_at = now + timedelta(seconds=paused.data["sla_remaining_seconds"])

@@ -17,7 +17,7 @@ MISSED_BIN = DEFINITIONS / "missed_bin.yaml"
 TEXT = MISSED_BIN.read_text(encoding="utf-8")
 BASE = yaml.safe_load(TEXT)
 
-KNOWN_RULES = "missed_collection_window, same_collection"
+KNOWN_RULES = "deflect_if, missed_collection_window, requires_subscription, same_collection"
 
 
 def mutated(mutate) -> str:
@@ -58,7 +58,7 @@ def m_title_typo(d):
 
 
 def m_unknown_question_type(d):
-    question(d, "full_name")["type"] = "number"
+    question(d, "full_name")["type"] = "slider"
 
 
 def m_transition_unknown_state(d):
@@ -211,7 +211,8 @@ CASES = [
         m_unknown_question_type,
         [
             "missed_bin.yaml: pages[2].questions[0].type: "
-            "'number' is not one of 'text', 'textarea', 'email', 'phone', 'radios', 'address'"
+            "'slider' is not one of 'text', 'textarea', 'email', 'phone', 'radios', 'address', 'number', 'date', "
+            "'yes_no', 'checkboxes', 'location', 'file', 'information'"
         ],
     ),
     (m_transition_unknown_state, ["missed_bin.yaml: states.collected.transitions[0].to: unknown state 'closd'"]),
@@ -272,7 +273,7 @@ CASES = [
         ["missed_bin.yaml: dedupe.rule: rule 'missed_collection_window' is a page rule and cannot be used here"],
     ),
     (m_open_state_with_resolution, ["missed_bin.yaml: states.submitted.resolution: only a closed state has a resolution"]),
-    (m_options_on_text_question, ["missed_bin.yaml: pages[2].questions[0]: a text question cannot have options"]),
+    (m_options_on_text_question, ["missed_bin.yaml: pages[2].questions[0].options: a text question cannot have options"]),
     (m_property_question_not_address, ["missed_bin.yaml: property_question: question 'full_name' is not an address question"]),
     (m_property_question_unknown, ["missed_bin.yaml: property_question: unknown question 'postcode'"]),
     (

@@ -319,3 +319,21 @@ def test_fortnightly_collections_stay_two_weeks_apart_across_a_53_week_year():
     # Collections on Mon 28 Dec 2026 (ISO 2026-W53); the next should be Mon 11 Jan 2027, not Mon 4 Jan.
     assert last_collection(odd, date(2026, 12, 28)) == date(2026, 12, 28)
     assert last_collection(odd, date(2027, 1, 10)) == date(2026, 12, 28)
+
+
+# The crew's record for the collection day: not put out, or contaminated, means no report.
+
+@pytest.mark.parametrize("outcome, title", [
+    ("not_presented", "Your bin was not put out"),
+    ("contaminated", "Your bin had the wrong things in it"),
+])
+def test_no_report_when_the_crew_recorded_the_bin_as_not_collectable(outcome, title):
+    recorded = prop(container(crew_records={"2026-06-01": outcome}))
+    result = check(at(2026, 6, 2, 9), property_=recorded)
+    assert (result.ok, result.title) == (False, title)
+    assert "Monday 1 June 2026" in result.message and result.advice
+
+
+def test_a_record_for_another_day_or_a_collected_record_does_not_block():
+    assert check(at(2026, 6, 2, 9), property_=prop(container(crew_records={"2026-05-25": "not_presented"}))).ok
+    assert check(at(2026, 6, 2, 9), property_=prop(container(crew_records={"2026-06-01": "collected"}))).ok

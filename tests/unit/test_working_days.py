@@ -237,3 +237,16 @@ def test_calendar_for_is_shared_per_region():
     assert calendar_for("ENG") is calendar_for("ENG")
     assert calendar_for("SCT").region == "SCT"
     assert calendar_for("SCT") is not calendar_for("ENG")
+
+
+def test_council_closure_days_from_text_or_a_file():
+    from workflows.calendar import parse_days
+
+    days = parse_days("2026-12-24, 2026-12-31  # Christmas Eve and New Year's Eve\n2026-12-24")
+    assert days == (date(2026, 12, 24), date(2026, 12, 31))
+    council = calendar_for("ENG", "Europe/London", days)
+    # After Mon 21 Dec: 22, 23, (24 closed), (25, 28 bank holidays), 29, 30, (31 closed), (1 Jan), 4 Jan.
+    assert council.add_working_days(date(2026, 12, 21), 5) == date(2027, 1, 4)
+    assert ENG.add_working_days(date(2026, 12, 21), 5) == date(2026, 12, 30)
+    with pytest.raises(ValueError, match="'24/12/2026' is not a date"):
+        parse_days("24/12/2026")
