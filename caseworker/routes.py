@@ -17,6 +17,7 @@ from frontdoor.models.base import utcnow
 from frontdoor.services import audit, case_work, outbox, queues
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import working_calendar
+from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.workflow_versions import for_case
 from frontdoor.services.transitions import TransitionRefused, available, transition
 
