@@ -43,12 +43,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     # A bad definition stops start-up here, naming file and path.
     app.extensions["frontdoor.workflows"] = load_directory(app.config["WORKFLOWS_DIR"])
 
-    from frontdoor import auth, cli, web
+    from frontdoor import api, auth, cli, web
     from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
 
     auth.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    api.init_app(app)
 
     from caseworker.routes import bp as caseworker_bp
     from portal.routes import bp as portal_bp

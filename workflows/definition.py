@@ -51,6 +51,7 @@ class Transition:
     public_message: str | None = None
     notify: bool = False
     requires_note: bool = False
+    webhooks: tuple[str, ...] = ()  # target names, resolved against config at delivery
 
 
 @dataclass(frozen=True)

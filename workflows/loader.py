@@ -178,6 +178,7 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
                     public_message=t.get("public_message"),
                     notify=t.get("notify", False),
                     requires_note=t.get("requires_note", False),
+                    webhooks=tuple(w["target"] for w in t.get("webhooks", [])),
                 )
                 for t in s.get("transitions", [])
             ),

@@ -63,6 +63,16 @@ TRANSITION = {
         "public_message": {"type": "string"},
         "notify": {"type": "boolean"},
         "requires_note": {"type": "boolean"},
+        # Outbound webhooks fired after this transition; targets (url, secret) live in config.
+        "webhooks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["target"],
+                "properties": {"target": IDENT},
+            },
+        },
     },
 }
 

@@ -10,8 +10,8 @@ from frontdoor.extensions import db
 from frontdoor.models.base import JSONType, utcnow
 
 # read: look up cases and services; write: create requests and post updates; events: a back
-# office moving cases through transitions.
-SCOPES = ("read", "write", "events")
+# office moving cases through transitions; internal: also see internal notes in case history.
+SCOPES = ("read", "write", "events", "internal")
 
 
 class ApiKey(db.Model):

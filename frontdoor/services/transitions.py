@@ -6,7 +6,7 @@ from sqlalchemy import select
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent
 from frontdoor.models.base import utcnow
-from frontdoor.services import notifications
+from frontdoor.services import notifications, webhooks
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition as get_definition
 
@@ -73,4 +73,6 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
     db.session.flush()
     if step.notify and step.public_message:
         notifications.queue_for_case(case, "transition", {"message": step.public_message})
+    for target in step.webhooks:
+        webhooks.queue_for_transition(case, event, target)
     return event
