@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+
 from frontdoor.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +90,16 @@ def _reset_rate_limits(app):
     yield
 
 
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's Session.get_bind returns the app's engine even when the session was made
+    with bind=<connection>, so writes escaped the test's transaction (and SQLite locked). Honour it."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
 @pytest.fixture
 def session(app):
     """A test in one outer transaction; every commit the app makes releases a savepoint."""
@@ -96,7 +108,8 @@ def session(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False,
+             "class_": _ConnectionBoundSession}
         )
         try:
             yield db.session
