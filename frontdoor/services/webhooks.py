@@ -110,6 +110,7 @@ def deliver_webhook(message: OutboxMessage) -> None:
         with urllib.request.urlopen(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the open response
         raise WebhookFailed(f"{config['url']} answered {exc.code}") from None
     except (urllib.error.URLError, OSError) as exc:
         raise WebhookFailed(f"{config['url']} could not be reached: {exc}") from None
