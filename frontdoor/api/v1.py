@@ -140,9 +140,9 @@ def case_update(reference):
     key = require("write")
     case = _case(reference)
     message = _text(_json_body(), "message", required=True)
-    event = CaseEvent(case_id=case.id, kind="note", actor_type="system", actor_label=f"API client {key.client}",
+    event = CaseEvent(kind="note", actor_type="system", actor_label=f"API client {key.client}",
                       public_message=message, data={"source": key.client})
-    db.session.add(event)
+    case.events.append(event)
     db.session.flush()
     outbox.commit()
     return ok(event_json(event, "internal" in key.scopes), 201)
