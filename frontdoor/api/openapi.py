@@ -53,6 +53,7 @@ def _fmt_param():
 def _open311(schema, *codes):
     """Responses in both formats; XML carries the same data (described by the spec, not here)."""
     out = {}
+    codes = sorted(set(codes) | {400, 404, 429})  # bad format or filter, unknown resource, rate limit
     for code, body in ((200, schema), *((c, ERRORS) for c in codes)):
         out[str(code)] = {"description": "OK" if code == 200 else "Errors",
                           "content": {"application/json": {"schema": body}, "text/xml": {"schema": {"type": "string"}}}}
@@ -61,7 +62,7 @@ def _open311(schema, *codes):
 
 def _json(status, schema, *codes, description="OK"):
     out = {str(status): {"description": description, "content": {"application/json": {"schema": schema}}}}
-    for c in codes:
+    for c in sorted(set(codes) | {400, 404, 429}):
         out[str(c)] = {"description": "Error", "content": {"application/json": {"schema": JSON_ERRORS}}}
     return out
 
@@ -143,7 +144,7 @@ DOCUMENT = {
             "operationId": "collectionsIcs",
             "parameters": [UPRN, {"name": "weeks", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 12}}],
             "responses": {"200": {"description": "iCalendar", "content": {"text/calendar": {"schema": {"type": "string"}}}},
-                          **{str(c): {"description": "Error", "content": {"application/json": {"schema": JSON_ERRORS}}} for c in (400, 404, 429)}}}},
+                          **{str(c): {"description": "Error", "content": {"application/json": {"schema": JSON_ERRORS}}} for c in (400, 403, 404, 429)}}}},
     },
 }
 
