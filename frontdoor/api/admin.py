@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextInput
 
@@ -17,7 +18,7 @@ bp = Blueprint("api_admin", __name__, template_folder="templates")
 
 class CreateKeyForm(FlaskForm):
     client = StringField("Client name", widget=GovTextInput(), validators=[DataRequired("Enter the client name"), Length(max=100, message="Client name must be 100 characters or fewer")])
-    scopes = SelectMultipleField("Scopes", choices=[(s, s) for s in SCOPES],
+    scopes = SelectMultipleField("Scopes", choices=[SelectChoice(s, s) for s in SCOPES],
                                  validators=[DataRequired("Select at least one scope")],
                                  widget=GovCheckboxesInput())
     submit = SubmitField("Create key")
