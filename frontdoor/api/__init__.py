@@ -4,8 +4,8 @@ Clients authenticate with an API key, not a session, so the blueprint is exempt 
 """
 from __future__ import annotations
 
-from flask import Blueprint, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, current_app, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from frontdoor.api import keys
 from frontdoor.extensions import csrf, db, limiter
@@ -32,9 +32,19 @@ def api_http_error(exc):
     return problem(code, description)
 
 
+def _unrouted(exc):
+    """A URL under the API that matched no route never reaches the blueprint's handler; answer it in
+    the API's shape too, and leave every other path to the app's own error page."""
+    if request.path.startswith(("/open311/", "/api/")):
+        return api_http_error(exc)
+    return current_app.error_handler_spec[None][None][HTTPException](exc)
+
+
 def init_app(app):
     from frontdoor.api import admin, cli, open311, openapi, v1  # noqa: F401  registers routes
 
     app.register_blueprint(bp)
+    app.register_error_handler(NotFound, _unrouted)
+    app.register_error_handler(MethodNotAllowed, _unrouted)
     app.register_blueprint(admin.bp, url_prefix="/staff")
     cli.init_app(app)

@@ -235,3 +235,12 @@ def test_rate_limited_per_key(client, session, app, monkeypatch):
     limited = client.get("/open311/v2/services.json", headers={"X-Api-Key": a})
     assert limited.status_code == 429 and limited.get_json()[0]["code"] == 429
     assert client.get("/open311/v2/services.json", headers={"X-Api-Key": b}).status_code == 200
+
+
+def test_unroutable_api_paths_answer_in_the_api_shape_and_pages_stay_html(client):
+    odd = client.get("/open311/v2/requests/a%0Ab.json")
+    assert odd.status_code == 404 and odd.mimetype in ("application/json", "text/xml")
+    assert client.get("/api/v1/nothing").get_json()["errors"][0]["code"] == 404
+    assert client.delete("/api/openapi.json").get_json()["errors"][0]["code"] == 405
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html"
