@@ -38,6 +38,7 @@ def test_served_document_is_the_one_tested(client):
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised so a CI run is repeatable; raise max_examples locally to explore further.
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_matches_its_openapi_document(case, app, api_secret):
     case.call_and_validate(app=app, headers={"X-Api-Key": api_secret}, checks=CHECKS)
