@@ -5,6 +5,7 @@ instance/; no REDIS_URL means jobs run inline after commit, so the app runs with
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -20,6 +21,18 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _json(value: str | None, name: str) -> dict:
+    if not value or not value.strip():
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} is not valid JSON: {exc}") from exc
+    if not isinstance(parsed, dict):
+        raise ConfigError(f"{name} must be a JSON object")
+    return parsed
 
 
 def _database_url(env: dict, instance_path: Path) -> str:
@@ -93,6 +106,13 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", 1 if environment == "production" else 0)),
         "METRICS_ENABLED": _bool(env.get("METRICS_ENABLED"), True),
         "BENCH_ENDPOINTS": _bool(env.get("FRONTDOOR_BENCH_ENDPOINTS")),
+        # Open311 / JSON API: jurisdiction_id we answer to (none: any), and the per-key rate limit.
+        "OPEN311_JURISDICTION_ID": env.get("OPEN311_JURISDICTION_ID", "").strip() or None,
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300/minute"),
+        # Webhook targets per council, so no secret is in a workflow file: {"name": {"url": ..., "secret": ...}}.
+        "WEBHOOK_TARGETS": _json(env.get("WEBHOOK_TARGETS"), "WEBHOOK_TARGETS"),
+        "WEBHOOK_MAX_AGE_SECONDS": int(env.get("WEBHOOK_MAX_AGE_SECONDS", 300)),
+        "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", 10)),
         "TESTING": False,
     }
     cfg.update(overrides)

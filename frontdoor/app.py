@@ -43,7 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # A bad definition stops start-up here, naming file and path.
     app.extensions["frontdoor.workflows"] = load_directory(app.config["WORKFLOWS_DIR"])
 
-    from frontdoor import auth, cli, ops, security, web
+    from frontdoor import api, auth, cli, ops, security, web
     from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
     from frontdoor.services import bulky, subscriptions  # noqa: F401  register payment success handlers
 
@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     ops.init_app(app)
     cli.init_app(app)
+    api.init_app(app)
 
     from caseworker.routes import bp as caseworker_bp
     from portal.routes import bp as portal_bp

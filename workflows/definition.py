@@ -73,6 +73,7 @@ class Transition:
     requires_note: bool = False
     fields: tuple[dict, ...] = ()  # what the caseworker must fill: {id, label, type, options?}
     not_same_handler_as: tuple[str, ...] = ()  # transitions whose actor may not make this one
+    webhooks: tuple[str, ...] = ()  # target names, resolved against config at delivery
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,7 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
                     requires_note=t.get("requires_note", False),
                     fields=tuple(dict(f) for f in t.get("fields", [])),
                     not_same_handler_as=tuple(t.get("not_same_handler_as", ())),
+                    webhooks=tuple(w["target"] for w in t.get("webhooks", [])),
                 )
                 for t in s.get("transitions", [])
             ),

@@ -116,6 +116,16 @@ TRANSITION = {
         },
         # Names of transitions whose actor may not make this one (the complaint code's stage 1/stage 2 rule).
         "not_same_handler_as": {"type": "array", "minItems": 1, "items": IDENT},
+        # Outbound webhooks fired after this transition; targets (url, secret) live in config.
+        "webhooks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["target"],
+                "properties": {"target": IDENT},
+            },
+        },
     },
 }
 

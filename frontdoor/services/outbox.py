@@ -20,6 +20,8 @@ from frontdoor.models.base import utcnow
 log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[[OutboxMessage], None]] = {}
 _PENDING_KEY = "frontdoor.outbox.new"
+# The first try plus RQ's retries (jobs.RETRY_INTERVALS); after that a row is a dead letter.
+MAX_ATTEMPTS = 6
 
 
 def handler(kind: str):
@@ -106,6 +108,8 @@ def record_failure(message_id: int, error: str) -> None:
     if message is not None and message.status == "pending":
         message.attempts += 1
         message.last_error = error[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"  # the dead-letter list: an admin looks and may retry
         db.session.flush()
 
 

@@ -9,7 +9,7 @@ from frontdoor.extensions import db
 from frontdoor.metrics import rollups
 from frontdoor.models import Case, CaseEvent
 from frontdoor.models.base import utcnow
-from frontdoor.services import notifications
+from frontdoor.services import notifications, webhooks
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import working_calendar
 from frontdoor.services.workflow_versions import for_case
@@ -134,5 +134,7 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
         # One template per kind of event: finished, waiting on the resident, or any other update.
         template = {"closed": "closure", "waiting": "more_information"}.get(target.category, "transition")
         notifications.queue_for_case(case, template, {"message": public_message})
+    for hook in step.webhooks:
+        webhooks.queue_for_transition(case, event, hook)
     return event
 

@@ -1,0 +1,48 @@
+"""The API key on a request: where clients put it, per-key rate limits, and the log of every call."""
+from __future__ import annotations
+
+from flask import current_app, g, request
+
+from frontdoor.extensions import db
+from frontdoor.services import api_keys
+
+
+def presented_key() -> str | None:
+    """Open311 clients send api_key as a form or query field; JSON clients may use a header."""
+    header = request.headers.get("X-Api-Key") or ""
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        header = header or auth[7:].strip()
+    return header or request.form.get("api_key") or request.args.get("api_key") or None
+
+
+def rate_limit_key() -> str:
+    """Limit per key (hashed, so the secret is never a storage key); anonymous calls per address."""
+    secret = presented_key()
+    return "key:" + api_keys.hash_secret(secret) if secret else "ip:" + (request.remote_addr or "?")
+
+
+def rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def require(scope: str):
+    """The ApiKey for this call, or KeyRefused (the view shapes the error)."""
+    key = api_keys.authenticate(presented_key(), scope)
+    g.api_key_id = key.id
+    return key
+
+
+def log_call(response):
+    """Every call, answered or refused, in its own small commit after the request's own."""
+    try:
+        key_id = g.get("api_key_id")
+        if key_id is None and presented_key():
+            found = api_keys.find(presented_key())
+            key_id = found.id if found else None
+        api_keys.log_call(key_id, request.method, request.path, response.status_code, request.remote_addr)
+        db.session.commit()
+    except Exception:  # the log must never turn an answer into an error
+        db.session.rollback()
+        current_app.logger.exception("could not log API call")
+    return response

@@ -1,0 +1,79 @@
+"""API keys: a random secret shown once, stored as its SHA-256; scoped to a client; revocable."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from frontdoor.extensions import db
+from frontdoor.models import ApiCallLog, ApiKey
+from frontdoor.models.api import SCOPES
+from frontdoor.models.base import utcnow
+
+
+class KeyRefused(Exception):
+    """Why a key may not be used; status is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.status = status
+
+
+def hash_secret(secret: str) -> str:
+    # The secret has 256 bits of randomness, so a fast hash is enough (no password stretching needed).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(client: str, scopes: list[str] | tuple[str, ...], created_by: str | None = None) -> tuple[ApiKey, str]:
+    client = (client or "").strip()
+    if not client or len(client) > 100:
+        raise ValueError("Enter a client name of 100 characters or fewer")
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        raise ValueError(f"Choose scopes from: {', '.join(SCOPES)}")
+    secret = "fd_" + secrets.token_urlsafe(32)
+    key = ApiKey(client=client, prefix=secret[:10], key_hash=hash_secret(secret), scopes=sorted(set(scopes)),
+                 created_by=created_by)
+    db.session.add(key)
+    db.session.flush()
+    return key, secret
+
+
+def revoke(key_id: int) -> ApiKey | None:
+    key = db.session.get(ApiKey, key_id)
+    if key is not None and key.revoked_at is None:
+        key.revoked_at = utcnow()
+        db.session.flush()
+    return key
+
+
+def all_keys() -> list[ApiKey]:
+    return list(db.session.scalars(select(ApiKey).order_by(ApiKey.id.desc())))
+
+
+def find(secret: str | None) -> ApiKey | None:
+    if not secret:
+        return None
+    return db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(secret)))
+
+
+def authenticate(secret: str | None, scope: str) -> ApiKey:
+    """The key, if it may be used for scope; otherwise KeyRefused with a specific message."""
+    if not secret:
+        raise KeyRefused("An api_key is required for this call", 403)
+    key = find(secret)
+    if key is None:
+        raise KeyRefused("The api_key is not valid", 403)
+    if key.revoked_at is not None:
+        raise KeyRefused("The api_key has been revoked", 403)
+    if scope not in (key.scopes or []):
+        raise KeyRefused(f"The api_key does not have the '{scope}' scope", 403)
+    key.last_used_at = utcnow()
+    return key
+
+
+def log_call(key_id: int | None, method: str, path: str, status: int, remote_addr: str | None) -> None:
+    db.session.add(ApiCallLog(api_key_id=key_id, method=method, path=path[:300], status=status,
+                              remote_addr=(remote_addr or "")[:64] or None))
+    db.session.flush()
