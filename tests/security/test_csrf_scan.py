@@ -2,7 +2,7 @@
 exempt by design (machine APIs), which must then refuse a request without an API key."""
 from __future__ import annotations
 
-from werkzeug.routing import BuildError
+from werkzeug.routing import AnyConverter, BuildError
 
 from frontdoor.extensions import db
 
@@ -14,6 +14,9 @@ SAMPLE_ARGS = {"service_id": "missed_bin", "page_id": "details", "reference": "7
 
 def _url_for(app, rule) -> str | None:
     args = {name: SAMPLE_ARGS.get(name, "1") for name in rule.arguments}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):  # e.g. the Open311 format: one of its own values
+            args[name] = sorted(converter.items)[0]
     with app.test_request_context():
         from flask import url_for
 
@@ -42,7 +45,9 @@ def test_every_state_changing_route_needs_a_csrf_token(app, committed):
         response = client.open(url, method=method, data={"anything": "x"})
         exempt = url.startswith(CSRF_EXEMPT_PREFIXES)
         if exempt:
-            if response.status_code not in (401, 403):
+            # The API's catch-all for unknown paths changes nothing and answers 404 in the API's shape.
+            catch_all = "<path:rest>" in str(rule)
+            if response.status_code not in ((401, 403, 404) if catch_all else (401, 403)):
                 problems.append(f"{method} {rule} is CSRF-exempt but answered {response.status_code} without an API key")
         elif response.status_code != 400 or "Your form has expired" not in response.get_data(as_text=True):
             problems.append(f"{method} {rule} answered {response.status_code} without a CSRF token")
