@@ -73,6 +73,29 @@ def ensure_rounds() -> dict[tuple[str, int], CollectionRound]:
     return rounds
 
 
+def open_bulky_slots(days: int = 56, capacity: int = 40) -> int:
+    """Bulky waste rounds (one a weekday) with a day's capacity on each working day ahead."""
+    from datetime import date as date_
+
+    from frontdoor.services.slots import ensure_slot
+
+    rounds = {r.weekday: r for r in db.session.scalars(select(CollectionRound).where(CollectionRound.stream == "bulky"))}
+    for weekday, day in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri"]):
+        if weekday not in rounds:
+            rounds[weekday] = CollectionRound(name=f"Bulky {day}", stream="bulky", weekday=weekday)
+            db.session.add(rounds[weekday])
+    db.session.flush()
+    calendar = working_calendar()
+    today = date_.today()
+    opened = 0
+    for offset in range(1, days + 1):
+        day = today + timedelta(days=offset)
+        if calendar.is_working_day(day) and day.weekday() in rounds:
+            ensure_slot(rounds[day.weekday()].id, day, capacity)
+            opened += 1
+    return opened
+
+
 def seed_town(properties: int = 2400, seed: int = 1, echo=print, progress=None) -> None:
     rng = random.Random(seed)
     teams = ensure_teams()
@@ -83,6 +106,7 @@ def seed_town(properties: int = 2400, seed: int = 1, echo=print, progress=None) 
     else:
         _make_properties(properties, rng, rounds, echo, progress)
     ensure_staff(teams, echo)
+    echo(f"Opened {open_bulky_slots()} bulky waste collection days (40 places each) for the next 8 weeks.")
     if not db.session.scalar(select(func.count(Customer.id))):
         _make_cases(rng, echo)
     outbox.commit()
