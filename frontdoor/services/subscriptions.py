@@ -13,7 +13,7 @@ from sqlalchemy import select
 from frontdoor.extensions import db
 from frontdoor.models import GardenSubscription, Payment, Property
 from frontdoor.models.base import utcnow
-from frontdoor.services import payments
+from frontdoor.services import payments, properties
 from frontdoor.services.registry import working_calendar
 
 DEFAULTS = {
@@ -156,3 +156,17 @@ def lapse_expired(on: date | None = None) -> int:
         sub.status = "lapsed"
     db.session.flush()
     return len(expired)
+
+
+def _as_rule_facts(prop: Property) -> list[dict]:
+    """Active garden waste subscriptions as the engine's rules read them (requires_subscription)."""
+    return [
+        {"service": "garden_waste", "reference": f"GW-{s.id}", "starts": s.starts_on.isoformat(),
+         "ends": s.ends_on.isoformat()}
+        for s in for_property(prop)
+        if s.status == "active"  # the rule itself checks the dates against the time of the report
+    ]
+
+
+# The missed garden waste rule reads subscriptions through the property facts, not from here directly.
+properties.SUBSCRIPTION_SOURCES.append(_as_rule_facts)

@@ -276,6 +276,27 @@ def test_missed_garden_waste_needs_a_subscription(session, teams, monkeypatch):
     assert result.case.resolution == "collected"
 
 
+def test_missed_garden_waste_reads_real_subscriptions(session, teams):
+    """The subscriptions service feeds the rule: a paid-up subscription row lets the report through."""
+    from frontdoor.models import GardenSubscription
+
+    prop = factories.property_(streams=("refuse", "garden"))
+    answers = {"address": prop.uprn, **person()}
+    with pytest.raises(SubmissionRejected):
+        submit(definition("missed_garden_waste"), answers, "web", None, Actor.resident(), now=SUBMITTED)
+    sub = GardenSubscription(property_id=prop.id, bins=1, starts_on=date(2026, 4, 1), ends_on=date(2027, 3, 31),
+                             status="active", amount_pence=5000)
+    session.add(sub)
+    session.flush()
+    result = submit(definition("missed_garden_waste"), answers, "web", None, Actor.resident(), now=SUBMITTED)
+    assert result.facts["subscription"] == f"GW-{sub.id}"
+    sub.status = "cancelled"
+    session.flush()
+    with pytest.raises(SubmissionRejected):
+        submit(definition("missed_garden_waste"), {**answers, "email": "other@example.com"}, "web", None,
+               Actor.resident(), now=SUBMITTED)
+
+
 def test_an_expired_subscription_does_not_count(session, teams, monkeypatch):
     prop = factories.property_(streams=("garden",))
     monkeypatch.setattr(properties, "SUBSCRIPTION_SOURCES", [
