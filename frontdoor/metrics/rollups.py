@@ -169,9 +169,11 @@ def catch_up(max_batches: int = 100) -> int:
     total = 0
     for _ in range(max_batches):
         n = apply_pending()
+        # Commit even when there was nothing to do: it ends the read transaction, which on SQLite
+        # would otherwise keep the database's write lock until the session is removed.
+        db.session.commit()
         if n == 0:
             break
-        db.session.commit()
         total += n
     return total
 
