@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, Customer, Property
@@ -55,7 +55,9 @@ def classify(query: str) -> tuple[str, str]:
 
 def _live(query):
     # The results table shows each address: load them in one query, not one per row.
-    return query.where(Customer.merged_into_id.is_(None)).options(selectinload(Customer.property))
+    # Containers are not shown here: don't let Property's default eager load fetch them.
+    return query.where(Customer.merged_into_id.is_(None)).options(
+        selectinload(Customer.property).lazyload(Property.containers))
 
 
 def search(query: str, limit: int = LIMIT) -> SearchResult:
@@ -84,6 +86,7 @@ def search(query: str, limit: int = LIMIT) -> SearchResult:
         else:
             words = value.lower().split()
             props = select(Property).where(and_(*[Property.address_line1.ilike(f"%{w}%") for w in words]))
+        props = props.options(lazyload(Property.containers))
         result.properties = list(db.session.scalars(props.order_by(Property.address_line1).limit(limit)))
         ids = [p.id for p in result.properties]
         if ids:
