@@ -91,6 +91,14 @@ def _version(raw) -> int | None:
     return int(raw) if (raw or "").isdigit() else None
 
 
+def _workable_case(reference):
+    """A case the signed-in member of staff may change: 404 if unknown, 403 if not theirs to work."""
+    found = _case_or_404(reference)
+    if not queues.can_work(current_user, found):
+        abort(403)
+    return found
+
+
 def _case_or_404(reference):
     found = queues.case_by_reference(reference)
     if found is None:
@@ -245,9 +253,7 @@ def case(reference):
 @bp.post("/cases/<reference>/notes")
 @staff_required("caseworker", "team_lead")
 def add_note(reference):
-    found = _case_or_404(reference)
-    if not queues.can_work(current_user, found):
-        abort(403)
+    found = _workable_case(reference)
     form = NoteForm()
     if form.validate_on_submit():
         case_work.add_note(found, _actor(), form.text.data, public=form.visibility.data == "public")
@@ -262,9 +268,7 @@ def add_note(reference):
 @staff_required("caseworker", "team_lead")
 def ask_information(reference):
     """Ask the resident for more information: a move to the definition's waiting state (clock paused), notified."""
-    found = _case_or_404(reference)
-    if not queues.can_work(current_user, found):
-        abort(403)
+    found = _workable_case(reference)
     form = AskInformationForm()
     definition = for_case(found)
     step = next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None)
@@ -287,9 +291,7 @@ def ask_information(reference):
 @bp.post("/cases/<reference>/tasks")
 @staff_required("caseworker", "team_lead")
 def add_task(reference):
-    found = _case_or_404(reference)
-    if not queues.can_work(current_user, found):
-        abort(403)
+    found = _workable_case(reference)
     form = TaskForm()
     form.team.choices = _team_choices()
     if form.validate_on_submit():
