@@ -72,6 +72,8 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "SERVICE_NAME": env.get("SERVICE_NAME", "Contact the council"),
         "COUNCIL_PHONE": env.get("COUNCIL_PHONE", "01632 960 000"),
         "COUNCIL_EMAIL": env.get("COUNCIL_EMAIL", "contact@demo-borough.example"),
+        # The box a location question's map point must fall in: "south,north,west,east" (blank: the UK).
+        "COUNCIL_BOUNDS": env.get("COUNCIL_BOUNDS", ""),
         "WORKING_DAY_REGION": env.get("WORKING_DAY_REGION", "ENG"),
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
         # The council's own closure days (and bank holidays it works), as ISO dates, or a file of them.

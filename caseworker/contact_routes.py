@@ -15,7 +15,7 @@ from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.models import Case, Contact, Customer
 from frontdoor.models.base import utcnow
-from frontdoor.services import audit, case_work, outbox, properties
+from frontdoor.services import prefill, audit, case_work, outbox, properties
 from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import GENERAL_ENQUIRY, record_contact
 from frontdoor.services.registry import definition as get_definition
@@ -203,13 +203,7 @@ def _service_or_404(service_id: str):
 
 def _prefill(definition, customer: Customer | None) -> dict:
     """Tell us once: what the council already knows about the caller fills the form."""
-    if customer is None or not definition.customer_fields:
-        return {}
-    f = definition.customer_fields
-    known = {f.get("name"): customer.full_name, f.get("email"): customer.email, f.get("phone"): customer.phone}
-    if definition.property_question and customer.property is not None:
-        known[definition.property_question] = customer.property.uprn
-    return {k: v for k, v in known.items() if k and v}
+    return prefill.answers_for(definition, customer)
 
 
 @bp.get("/contacts/current/raise/<service_id>")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from caseworker.answers import answer_rows
 from caseworker.forms import (AskInformationForm, ClaimForm, choices, AssignForm, BulkForm, NoteForm, SignInForm, TaskForm,
                               TransitionForm)
 from frontdoor.auth import is_staff, staff_required
@@ -212,6 +213,7 @@ def _render_case(found, form=None, error=None, status=200, **forms):
         ask_form=forms.get("ask_form") or AskInformationForm(formdata=None),
         ask_transition=next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None) if can_work else None,
         tasks=case_work.tasks_for_case(found), related=case_work.related_cases(found),
+        answer_rows=answer_rows(found, definition),
     )
     audit.record(current_user, "read", "case.view", customer_id=found.customer_id, case_id=found.id)
     outbox.commit()

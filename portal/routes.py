@@ -20,8 +20,11 @@ from frontdoor.services.resident_cases import feedback_for
 from frontdoor.services.workflow_versions import for_case
 from frontdoor.services.tracking import find_for_tracking, public_timeline
 from portal import journey
-from workflows.display import display_answer
-from workflows.forms import AddressChoiceForm, PostcodeForm, field_params, page_form
+from markupsafe import Markup
+
+from workflows.display import display_answer, display_lines
+from workflows.validation import is_manual_address
+from workflows.forms import AddressChoiceForm, ManualAddressForm, PostcodeForm, field_params, page_form
 from workflows.rules import RuleContext, evaluate_page_rules
 
 bp = Blueprint("portal", __name__, template_folder="templates")
@@ -36,7 +39,7 @@ def _definition_or_404(service_id: str):
 
 def _property(answers: dict, definition):
     uprn = answers.get(definition.property_question) if definition.property_question else None
-    return properties.by_uprn(uprn) if uprn else None
+    return properties.by_uprn(uprn) if uprn else None  # None for a typed address too
 
 
 @bp.get("/")
@@ -109,6 +112,8 @@ def page(service_id, page_id):
 
 def _address_page(definition, page, answers):
     question = next(q for q in page.questions if q.type == "address")
+    if request.args.get("manual") and question.manual_entry:
+        return _manual_address_page(definition, page, question, answers)
     postcode = request.args.get("postcode")
     if postcode is None:
         form = PostcodeForm()
@@ -118,7 +123,7 @@ def _address_page(definition, page, answers):
             else:
                 return redirect(url_for(".page", service_id=definition.id, page_id=page.id, postcode=form.postcode.data, **_change_arg()))
         return render_template("portal/postcode.html", title=page.title, definition=definition, page=page, form=form,
-                               question=question, back=_back_url(definition, page))
+                               question=question, back=_back_url(definition, page), manual_url=_manual_url(definition, page, question))
     check = PostcodeForm(formdata=None, data={"postcode": postcode}, meta={"csrf": False})
     check.validate()
     addresses = properties.addresses_at(check.postcode.data) if not check.errors else []
@@ -136,7 +141,25 @@ def _address_page(definition, page, answers):
                     return redirect(url_for(".page", service_id=definition.id, page_id=dependant.id))
         return _after_page(definition, page)
     return render_template("portal/address.html", title=page.title, definition=definition, page=page, form=form,
-                           postcode=check.postcode.data, back=url_for(".page", service_id=definition.id, page_id=page.id))
+                           postcode=check.postcode.data, back=url_for(".page", service_id=definition.id, page_id=page.id),
+                           manual_url=_manual_url(definition, page, question))
+
+
+def _manual_url(definition, page, question):
+    if not question.manual_entry:
+        return None
+    return url_for(".page", service_id=definition.id, page_id=page.id, manual=1, **_change_arg())
+
+
+def _manual_address_page(definition, page, question, answers):
+    """GOV.UK address pattern: the resident types the address the list did not have."""
+    typed = answers.get(question.id) if is_manual_address(answers.get(question.id)) else {}
+    form = ManualAddressForm(data={k: typed.get(k) for k in ("line1", "line2", "town", "postcode")})
+    if form.validate_on_submit():
+        journey.save_answers(definition, {question.id: form.address})
+        return _after_page(definition, page)
+    return render_template("portal/manual_address.html", title=page.title, definition=definition, page=page, form=form,
+                           back=url_for(".page", service_id=definition.id, page_id=page.id, **_change_arg()))
 
 
 def _change_arg():
@@ -180,13 +203,15 @@ def _answer_rows(definition, answers):
             if not q.asks:
                 continue
             value = answers.get(q.id)
-            if q.type == "address":
-                shown = prop.single_line if prop else ""
+            if q.type == "address" and prop is None and is_manual_address(value):
+                shown = {"html": Markup("<br>").join(display_lines(q, value))}
+            elif q.type == "address":
+                shown = {"text": prop.single_line if prop else ""}
             else:
-                shown = display_answer(q, value, question_options(definition, q, prop)) or "Not given"
+                shown = {"text": display_answer(q, value, question_options(definition, q, prop)) or "Not given"}
             rows.append({
                 "key": {"text": q.check_label},
-                "value": {"text": shown},
+                "value": shown,
                 "actions": {"items": [{"href": url_for(".page", service_id=definition.id, page_id=page.id, change=1),
                                         "text": "Change", "visuallyHiddenText": q.check_label.lower()}]},
             })

@@ -9,26 +9,14 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from frontdoor.auth import current_resident
+from frontdoor.services import prefill
 from frontdoor.services.registry import definition as get_definition
 from portal import journey
 from portal.routes import bp
 
 
 def account_answers(definition, account) -> dict:
-    customer = account.customer
-    if customer is None:
-        return {}
-    values = {}
-    fields = definition.customer_fields or {}
-    if fields.get("name") and customer.full_name.strip():
-        values[fields["name"]] = customer.full_name
-    if fields.get("email") and customer.email_normalised:
-        values[fields["email"]] = customer.email
-    if fields.get("phone") and customer.phone:
-        values[fields["phone"]] = customer.phone
-    if definition.property_question and customer.property is not None:
-        values[definition.property_question] = customer.property.uprn
-    return values
+    return prefill.answers_for(definition, account.customer)
 
 
 @bp.before_request

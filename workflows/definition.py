@@ -30,6 +30,9 @@ class Question:
     # information: the text shown (no answer)
     content: str | None = None
     show_if: dict | None = None
+    manual_entry: bool = False  # address: a typed address is accepted when the list lacks it
+    prefill: str | None = None  # e.g. "customer.email": filled from what the council knows
+    bounds: tuple[float, float, float, float] | None = None  # location: south, north, west, east
 
     @property
     def asks(self) -> bool:
@@ -111,6 +114,7 @@ class Definition:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     routing: tuple[dict, ...] = ()
+    duplicate: dict | None = None  # {match: [...], within_working_days: N, message?}
 
     def visible_pages(self, answers: dict) -> list[Page]:
         from workflows.conditions import holds

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from workflows.definition import Page, Question
-from workflows.validation import check_answer, normalise_postcode, parse_date_parts
+from workflows.validation import check_answer, check_manual_address, normalise_postcode, parse_date_parts
 
 OptionsFor = Callable[[Question], "list[tuple[str, str]] | None"]
 
@@ -30,7 +30,14 @@ class AnswerCheck:
         self.options = options
 
     def __call__(self, form, field):
-        value, error = check_answer(self.question, _raw(self.question, field), self.options)
+        bounds = None
+        if self.question.type == "location":
+            from flask import current_app
+
+            from workflows.validation import parse_bounds
+
+            bounds = parse_bounds(current_app.config.get("COUNCIL_BOUNDS"))
+        value, error = check_answer(self.question, _raw(self.question, field), self.options, bounds=bounds)
         if error:
             field.errors[:] = []
             raise StopValidation(error)
@@ -205,3 +212,19 @@ class AddressChoiceForm(FlaskForm):
             raise StopValidation("Select an address")
         if field.data not in {choice.value for choice in field.choices if choice.value}:
             raise StopValidation("Select an address from the list")
+
+
+class ManualAddressForm(FlaskForm):
+    """"I can't find my address": the GOV.UK address pattern, checked by the rule submit() uses."""
+
+    line1 = StringField("Address line 1", widget=GovTextInput())
+    line2 = StringField("Address line 2 (optional)", widget=GovTextInput())
+    town = StringField("Town or city", widget=GovTextInput())
+    postcode = StringField("Postcode", widget=GovTextInput())
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        self.address, problems = check_manual_address({k: getattr(self, k).data for k in ("line1", "line2", "town", "postcode")})
+        for name, message in problems.items():
+            getattr(self, name).errors = [message]
+        return ok and not problems

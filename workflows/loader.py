@@ -12,7 +12,8 @@ from jsonschema import Draft202012Validator
 
 from workflows.definition import Definition, Page, Question, RuleRef, State, Transition
 from workflows.errors import DefinitionError
-from workflows.rules import REGISTRY
+from workflows.prefill import SUITS
+from workflows.rules import NEEDS_PROPERTY, REGISTRY
 from workflows.schema import DEFINITION_SCHEMA
 
 _validator = Draft202012Validator(DEFINITION_SCHEMA)
@@ -71,6 +72,7 @@ ONLY_FOR = {
     "accept": ("file",), "max_size_mb": ("file",), "max_files": ("file",),
     "content": ("information",),
     "options": ("radios", "checkboxes"), "options_from": ("radios",),
+    "manual_entry": ("address",), "bounds": ("location",),
 }
 
 
@@ -91,6 +93,13 @@ def _question_problems(qpath: str, q: dict) -> list[tuple[str, str]]:
     for low, high in (("min", "max"), ("min_days", "max_days")):
         if low in q and high in q and q[low] > q[high]:
             problems.append((f"{qpath}.{low}", f"{low} ({q[low]}) is more than {high} ({q[high]})"))
+    if "prefill" in q and kind not in SUITS[q["prefill"]["from"]]:
+        problems.append((f"{qpath}.prefill.from", f"{q['prefill']['from']!r} cannot fill a {kind} question "
+                                                  f"(it suits {', '.join(SUITS[q['prefill']['from']])})"))
+    if "bounds" in q:
+        south, north, west, east = q["bounds"]
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            problems.append((f"{qpath}.bounds", "must be [south, north, west, east] with south < north and west < east"))
     values = [o["value"] for o in q.get("options", [])]
     if len(values) != len(set(values)):
         problems.append((f"{qpath}.options", "option values must be different"))
@@ -120,6 +129,38 @@ def _condition_problems(path: str, condition, earlier: set[str], questions: dict
                 for value in wanted:
                     if str(value) not in allowed:
                         problems.append((f"{path}", f"{value!r} is not an answer question {qid!r} can have"))
+    return problems
+
+
+def _manual_entry_problems(data: dict, pq: str | None) -> list[tuple[str, str]]:
+    """A typed address has no bins or subscriptions: refuse it where the service reads them."""
+    problems = []
+    needs = [q["id"] for p in data["pages"] for q in p["questions"] if q.get("options_from")]
+    needs += [r["rule"] for p in data["pages"] for r in p.get("rules", []) if r["rule"] in NEEDS_PROPERTY]
+    for i, page in enumerate(data["pages"]):
+        for j, q in enumerate(page["questions"]):
+            if q.get("manual_entry") and q["id"] == pq and needs:
+                problems.append((f"pages[{i}].questions[{j}].manual_entry",
+                                 f"a typed address cannot be used here: {needs[0]!r} needs the address's records"))
+    return problems
+
+
+def _duplicate_problems(data: dict, questions: dict) -> list[tuple[str, str]]:
+    dup = data.get("duplicate")
+    if not dup:
+        return []
+    problems = []
+    if "dedupe" in data:
+        problems.append(("duplicate", "use either dedupe (a named rule) or duplicate, not both"))
+    askable = sorted(qid for qid, q in questions.items() if q["type"] not in ("information", "file"))
+    for n, name in enumerate(dup["match"]):
+        if name == "property":
+            if not data.get("property_question"):
+                problems.append((f"duplicate.match[{n}]", "'property' needs a property_question"))
+        elif name not in questions:
+            problems.append((f"duplicate.match[{n}]", f"unknown field {name!r}; use 'property' or one of: {', '.join(askable)}"))
+        elif questions[name]["type"] in ("information", "file"):
+            problems.append((f"duplicate.match[{n}]", f"question {name!r} is a {questions[name]['type']} question and cannot be matched"))
     return problems
 
 
@@ -157,6 +198,8 @@ def _semantic_problems(data: dict, file_stem: str) -> list[tuple[str, str]]:
         if qid not in questions:
             problems.append((f"customer_fields.{field}", f"unknown question {qid!r}"))
     pq = data.get("property_question")
+    problems += _manual_entry_problems(data, pq)
+    problems += _duplicate_problems(data, questions)
     if pq is not None:
         if pq not in questions:
             problems.append(("property_question", f"unknown question {pq!r}"))
@@ -239,6 +282,9 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
                     max_files=q.get("max_files", 1),
                     content=q.get("content"),
                     show_if=q.get("show_if"),
+                    manual_entry=q.get("manual_entry", False),
+                    prefill=(q.get("prefill") or {}).get("from"),
+                    bounds=tuple(q["bounds"]) if "bounds" in q else None,
                 )
                 for q in p["questions"]
             ),
@@ -297,6 +343,7 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
         content_hash=content_hash,
         raw=data,
         routing=tuple(dict(r) for r in data.get("routing", [])),
+        duplicate=dict(data["duplicate"]) if data.get("duplicate") else None,
     )
 
 

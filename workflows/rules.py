@@ -5,6 +5,8 @@ and what to do instead. A dedupe rule gives the key that two reports of the same
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
@@ -198,6 +200,40 @@ def requires_subscription(ctx: RuleContext, params: dict[str, Any]) -> RuleResul
         "We can only take this report for an address with an active subscription.",
         params.get("advice", "You can subscribe online or by calling us."),
     )
+
+
+# Page rules that read the address's records: a typed ("I can't find my address") address has none.
+NEEDS_PROPERTY = {"missed_collection_window", "requires_subscription"}
+
+
+def duplicate_key(definition, answers: dict[str, Any], prop_facts: dict[str, Any] | None) -> str | None:
+    """The generic duplicate rule's key: the matched values, hashed. None if any is missing."""
+    spec = definition.duplicate
+    if not spec:
+        return None
+    parts = []
+    for name in spec["match"]:
+        value = (prop_facts or {}).get("uprn") if name == "property" else answers.get(name)
+        if value in (None, "", [], {}):
+            return None  # nothing to match on (e.g. a typed address has no property)
+        parts.append(f"{name}={json.dumps(value, sort_keys=True, default=str)}")
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return f"{definition.id}:match:{digest}"
+
+
+def duplicate_window_start(calendar: WorkingCalendar, now: datetime, within_working_days: int) -> datetime:
+    """The earliest moment an earlier report may have been made and still count as the same one.
+
+    "Within N working days": a report made on day D matches until the end of the Nth working day
+    after D, so D may be as early as the Nth working day before today (today itself for N=0).
+    """
+    day = calendar.local(now).date()
+    counted = 0
+    while counted < within_working_days:
+        day -= timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return datetime.combine(day, time(0, 0), tzinfo=calendar.tz)
 
 
 def evaluate_page_rules(page, ctx: RuleContext) -> RuleResult:

@@ -7,6 +7,9 @@ CHANNELS = ["web", "api", "phone", "face_to_face", "email", "letter"]
 QUESTION_TYPES = ["text", "textarea", "email", "phone", "radios", "address", "number", "date", "yes_no",
                   "checkboxes", "location", "file", "information"]
 FILE_KINDS = ["jpeg", "png", "pdf", "gif", "webp"]
+# What a question may be prefilled from (workflows.prefill says which question types each suits).
+PREFILL_SOURCES = ["customer.full_name", "customer.email", "customer.phone", "property.uprn", "property.postcode",
+                   "property.address"]
 
 CONDITION = {
     "type": "object",
@@ -70,6 +73,18 @@ QUESTION = {
         "max_files": {"type": "integer", "minimum": 1, "maximum": 10},
         "content": {"type": "string", "minLength": 1},
         "show_if": SHOW_IF,
+        # address: offer "I can't find my address" and a typed address (not for a service that needs
+        # the address's bins or subscriptions).
+        "manual_entry": {"type": "boolean"},
+        # Filled from what the council knows about a signed-in resident or an identified caller.
+        "prefill": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["from"],
+            "properties": {"from": {"enum": PREFILL_SOURCES}},
+        },
+        # location: the box a map point must fall in (south, north, west, east); else the council's.
+        "bounds": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
     },
 }
 
@@ -224,7 +239,7 @@ DEFINITION_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "required": ["id", "version", "title", "summary", "team", "pages", "initial_state", "states"],
-    "dependentRequired": {"dedupe": ["duplicate_state"]},
+    "dependentRequired": {"dedupe": ["duplicate_state"], "duplicate": ["duplicate_state"]},
     "properties": {
         "id": IDENT,
         "version": {"type": "integer", "minimum": 1},
@@ -272,6 +287,17 @@ DEFINITION_SCHEMA = {
         "initial_state": IDENT,
         # Where a report matching an earlier one by the dedupe rule goes (linked to the first).
         "duplicate_state": IDENT,
+        # The generic duplicate rule: the same answers (and/or the same property) within N working days.
+        "duplicate": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["match", "within_working_days"],
+            "properties": {
+                "match": {"type": "array", "minItems": 1, "uniqueItems": True, "items": IDENT},
+                "within_working_days": {"type": "integer", "minimum": 0, "maximum": 365},
+                "message": {"type": "string", "minLength": 1},
+            },
+        },
         "states": {"type": "object", "minProperties": 1, "additionalProperties": STATE},
         # Paid, bookable services (bulky waste): prices and booking rules as data. See workflows/fees.py
         # and workflows/booking.py for what each key means.

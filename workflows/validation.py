@@ -162,7 +162,7 @@ def _check_checkboxes(q, value, options, today):
 UK_BOUNDS = (49.8, 61.0, -8.7, 2.0)
 
 
-def _check_location(q, value, options, today):
+def _check_location(q, value, options, today, bounds=None):
     """{description, lat?, lng?}: a described place is always needed; a map point is only extra."""
     if isinstance(value, str):
         value = {"description": value}
@@ -180,9 +180,10 @@ def _check_location(q, value, options, today):
             lat_f, lng_f = float(lat), float(lng)
         except (TypeError, ValueError):
             return None, "The map point must be a latitude and longitude"
-        south, north, west, east = UK_BOUNDS
+        south, north, west, east = q.bounds or bounds or UK_BOUNDS
         if not (south <= lat_f <= north and west <= lng_f <= east):
-            return None, "The map point must be in the UK"
+            return None, ("The map point must be in the UK" if not (q.bounds or bounds)
+                          else "The map point must be in the council's area. Describe where it is instead, or move the point")
         clean.update(lat=round(lat_f, 6), lng=round(lng_f, 6))
     return clean, None
 
@@ -198,6 +199,48 @@ def _check_file(q, value, options, today):
     if len(files) > q.max_files:
         return None, f"Select {q.max_files} file{'s' if q.max_files > 1 else ''} or fewer"
     return [{k: f[k] for k in ("id", "name", "kind", "size") if k in f} for f in files], None
+
+
+ADDRESS_LINE_MAX = 100
+
+
+def is_manual_address(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("manual") is True
+
+
+def check_manual_address(value: Any) -> tuple[dict | None, dict[str, str]]:
+    """A typed address (GOV.UK address pattern): line 1, optional line 2, town, postcode.
+
+    Returns (clean, {}) or (None, {field: message}); the clean value records that it was typed.
+    """
+    value = value if isinstance(value, dict) else {}
+    text = {k: str(value.get(k) or "").strip() for k in ("line1", "line2", "town", "postcode")}
+    errors: dict[str, str] = {}
+    names = {"line1": "Address line 1", "line2": "Address line 2", "town": "Town or city"}
+    if not text["line1"]:
+        errors["line1"] = "Enter address line 1, typically the building and street"
+    if not text["town"]:
+        errors["town"] = "Enter town or city"
+    for key, name in names.items():
+        if key not in errors and len(text[key]) > ADDRESS_LINE_MAX:
+            errors[key] = f"{name} must be {ADDRESS_LINE_MAX} characters or fewer"
+        elif "\x00" in text[key]:
+            errors[key] = f"{name} contains characters we cannot accept"
+    postcode = normalise_postcode(text["postcode"]) if text["postcode"] else None
+    if not text["postcode"]:
+        errors["postcode"] = "Enter postcode"
+    elif postcode is None:
+        errors["postcode"] = "Enter a real postcode, like DB1 2AB"
+    if errors:
+        return None, errors
+    clean = {"manual": True, "line1": text["line1"], "town": text["town"], "postcode": postcode}
+    if text["line2"]:
+        clean["line2"] = text["line2"]
+    return clean, {}
+
+
+def manual_address_lines(value: dict) -> list[str]:
+    return [v for v in (value.get("line1"), value.get("line2"), value.get("town"), value.get("postcode")) if v]
 
 
 # type -> check(question, value (a stripped str for text-like types), options, today) -> (clean, error).
@@ -228,9 +271,24 @@ def _empty(value: Any) -> bool:
     return False
 
 
+def parse_bounds(text: str | None) -> tuple[float, float, float, float] | None:
+    """COUNCIL_BOUNDS: "south,north,west,east" in degrees (blank: none, the UK box applies)."""
+    if not (text or "").strip():
+        return None
+    try:
+        south, north, west, east = (float(p) for p in text.split(","))
+    except ValueError:
+        raise ValueError(f"COUNCIL_BOUNDS: {text!r} is not south,north,west,east, like 51.9,52.1,-1.1,-0.9") from None
+    if not (south < north and west < east):
+        raise ValueError(f"COUNCIL_BOUNDS: {text!r}: south must be below north and west below east")
+    return south, north, west, east
+
+
 def check_answer(question: Question, value: Any, options: list[tuple[str, str]] | None = None,
-                 today: date | None = None) -> tuple[Any, str | None]:
-    """Return (clean value, None) or (None, a GOV.UK-style error message)."""
+                 today: date | None = None, bounds: tuple | None = None) -> tuple[Any, str | None]:
+    """Return (clean value, None) or (None, a GOV.UK-style error message).
+
+    `bounds` is the council's box for a map point (a question's own `bounds` wins)."""
     if question.type == "information":
         return None, None
     if question.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -248,6 +306,8 @@ def check_answer(question: Question, value: Any, options: list[tuple[str, str]] 
             return None, f"{question.check_label} must be {question.max_length} characters or fewer"
         if "\x00" in text:
             return None, f"{question.check_label} contains characters we cannot accept"
+    if question.type == "location":
+        return _check_location(question, text, options, today, bounds)
     check = CHECKS.get(question.type)
     if check is None:
         return text, None

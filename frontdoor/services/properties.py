@@ -23,6 +23,8 @@ def addresses_at(postcode: str) -> list[Property]:
 
 
 def by_uprn(uprn: str) -> Property | None:
+    if not isinstance(uprn, (str, int)) or isinstance(uprn, bool):
+        return None  # e.g. a typed ("I can't find my address") address: no property
     return db.session.scalar(select(Property).where(Property.uprn == str(uprn)))
 
 

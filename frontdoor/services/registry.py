@@ -5,6 +5,7 @@ from flask import current_app
 
 from workflows import Definition, Registry
 from workflows.calendar import WorkingCalendar, calendar_for, parse_days
+from workflows.validation import parse_bounds
 
 
 def registry() -> Registry:
@@ -32,3 +33,8 @@ def _days(cfg, key: str) -> tuple:
             text += "\n" + Path(path).read_text(encoding="utf-8")
         cache[key] = parse_days(text, path or key)
     return cache[key]
+
+
+def council_bounds() -> tuple | None:
+    """The box a map point must fall in (COUNCIL_BOUNDS), or None for the UK-wide check."""
+    return parse_bounds(current_app.config.get("COUNCIL_BOUNDS"))

@@ -7,7 +7,7 @@ first event, the contact and the acknowledgement's outbox row are written and fl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
@@ -21,12 +21,12 @@ from frontdoor.services import notifications, properties, uploads
 from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import SELF_SERVICE_CHANNELS, record_contact
 from frontdoor.services.references import new_reference
-from frontdoor.services.registry import working_calendar
+from frontdoor.services.registry import council_bounds, working_calendar
 from frontdoor.services.workflow_versions import ensure_snapshot
 from workflows import Definition
-from workflows.rules import RuleContext, RuleResult, dedupe_key, evaluate_page_rules
+from workflows.rules import RuleContext, RuleResult, dedupe_key, duplicate_key, duplicate_window_start, evaluate_page_rules
 from workflows.conditions import holds
-from workflows.validation import check_answer
+from workflows.validation import check_answer, check_manual_address, is_manual_address
 
 
 class SubmissionRejected(Exception):
@@ -57,11 +57,17 @@ def validate(definition: Definition, answers: dict, actor: Actor, now: datetime)
     errors: dict[str, str] = {}
     clean: dict = {}
     prop = None
+    manual = None
     if definition.property_question:
-        uprn = answers.get(definition.property_question)
-        prop = properties.by_uprn(uprn) if uprn else None
-        if prop is None:
-            errors[definition.property_question] = "Choose an address"
+        raw = answers.get(definition.property_question)
+        if is_manual_address(raw) and definition.question(definition.property_question).manual_entry:
+            manual, problems = check_manual_address(raw)
+            if problems:
+                errors[definition.property_question] = next(iter(problems.values()))
+        else:
+            prop = properties.by_uprn(raw) if isinstance(raw, str) and raw else None
+            if prop is None:
+                errors[definition.property_question] = "Choose an address"
     # Visibility is judged on the clean answers so far, page by page: an answer to a question the
     # resident never saw (a tampered or stale field) is dropped, never stored.
     today = working_calendar().local(now).date()
@@ -74,8 +80,11 @@ def validate(definition: Definition, answers: dict, actor: Actor, now: datetime)
             if q.type == "address":
                 if prop is not None:
                     clean[q.id] = prop.uprn
+                elif manual is not None and q.id == definition.property_question:
+                    clean[q.id] = manual
                 continue
-            value, error = check_answer(q, answers.get(q.id), question_options(definition, q, prop), today=today)
+            value, error = check_answer(q, answers.get(q.id), question_options(definition, q, prop), today=today,
+                                        bounds=council_bounds())
             if error is None and q.type == "file" and value and not all(uploads.exists(f) for f in value):
                 error = f"{q.check_label} is not valid"
             if error:
@@ -125,13 +134,18 @@ def submit(
         )
     ctx = RuleContext(now=now, calendar=working_calendar(), answers=clean,
                       property=properties.rule_facts(prop), staff=actor.type == "staff")
-    key = dedupe_key(definition, ctx)
     original = None
+    key = dedupe_key(definition, ctx)
     if key:
         _lock_dedupe_key(key)
         original = db.session.scalar(
             select(Case).where(Case.dedupe_key == key, Case.duplicate_of_id.is_(None)).order_by(Case.id).limit(1)
         )
+    elif definition.duplicate:
+        key = duplicate_key(definition, clean, ctx.property)
+        if key:
+            _lock_dedupe_key(key)
+            original = _earlier_match(definition, key, now)
     state_id = definition.duplicate_state if original is not None else definition.initial_state
     state = definition.state(state_id)
     sla_due = None
@@ -177,7 +191,8 @@ def submit(
             actor_staff_id=actor.staff.id if actor.staff else None,
             actor_label=actor.label,
             to_state=state_id,
-            public_message="We have received your request.",
+            public_message=(definition.duplicate or {}).get("message") if original is not None and definition.duplicate
+            else "We have received your request.",
             data={"channel": channel, "facts": facts},
             created_at=now,
         )
@@ -188,7 +203,8 @@ def submit(
                 kind="duplicate",
                 actor_type="system",
                 actor_label="System",
-                internal_note=f"The same collection was reported again as {case.reference}.",
+                internal_note=(f"The same collection was reported again as {case.reference}." if definition.dedupe
+                               else f"The same request was made again as {case.reference}."),
                 data={"duplicate": case.reference},
                 created_at=now,
             )
@@ -207,6 +223,16 @@ def submit(
         rollups.note_case(case.id)
     db.session.flush()
     return SubmitResult(case, original, facts=facts)
+
+
+def _earlier_match(definition: Definition, key: str, now: datetime) -> Case | None:
+    """The generic duplicate rule: the first open, non-duplicate case with the same matched answers,
+    made within the definition's working days."""
+    since = duplicate_window_start(working_calendar(), now, definition.duplicate["within_working_days"])
+    return db.session.scalar(
+        select(Case).where(Case.dedupe_key == key, Case.duplicate_of_id.is_(None), Case.state_category != "closed",
+                           Case.created_at >= since.astimezone(timezone.utc)).order_by(Case.id).limit(1)
+    )
 
 
 def route_team(definition: Definition, answers: dict, prop: Property | None) -> str:
