@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -15,6 +16,7 @@ def init_app(app):
     app.cli.add_command(workflows_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(metrics_group)
+    app.cli.add_command(collections_group)
 
 
 @click.command("seed-demo")
@@ -141,3 +143,26 @@ def metrics_apply():
     from frontdoor.metrics import rollups
 
     click.echo(f"applied {rollups.catch_up()} pending rows")
+
+
+@click.group("collections")
+def collections_group():
+    """Crews' collection records."""
+
+
+@collections_group.command("import")
+@click.argument("sheet", type=click.File("r", encoding="utf-8-sig"))
+@with_appcontext
+def collections_import(sheet):
+    """Import a round sheet (CSV: uprn, date, container, outcome). Safe to run again on the same file."""
+    from frontdoor.extensions import db
+    from frontdoor.services.collection_records import import_sheet
+
+    report = import_sheet(sheet)
+    db.session.commit()
+    for problem in report.problems:
+        click.echo(f"{Path(sheet.name).name}: {problem}", err=True)
+    click.echo(f"{report.created} added, {report.updated} changed, {report.unchanged} already recorded, "
+               f"{len(report.problems)} rows refused")
+    if report.problems:
+        sys.exit(1)
