@@ -108,6 +108,9 @@ def seed_town(properties: int = 2400, seed: int = 1, echo=print, progress=None) 
     ensure_staff(teams, echo)
     echo(f"Opened {open_bulky_slots()} bulky waste collection days (40 places each) for the next 8 weeks.")
     if not db.session.scalar(select(func.count(Customer.id))):
+        from frontdoor.demo_services import seed_services
+
+        seed_services(rng, echo, FIRST, LAST)  # crews' records first: the missed-bin rule reads them
         _make_cases(rng, echo)
     outbox.commit()
 
