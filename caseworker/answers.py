@@ -1,6 +1,7 @@
 """A case's answers as summary-list rows for the case page: lists, addresses and places as lines."""
 from __future__ import annotations
 
+from flask import url_for
 from markupsafe import Markup
 
 from workflows.display import display_lines
@@ -22,7 +23,12 @@ def answer_rows(case, definition) -> list[dict]:
                 lines = [containers.get(str(value), str(value))] if value is not None else []
             else:
                 lines = display_lines(q, value)
-            if len(lines) > 1 and q.type == "checkboxes":
+            if q.type == "file" and isinstance(value, list):
+                links = [Markup('<a class="govuk-link" href="{}">{}</a>').format(
+                    url_for("caseworker.case_file", reference=case.reference, file_id=f["id"]), line)
+                    for f, line in zip((f for f in value if isinstance(f, dict)), lines)]
+                html = Markup("<br>").join(links) if links else "Not given"
+            elif len(lines) > 1 and q.type == "checkboxes":
                 html = Markup('<ul class="govuk-list govuk-list--bullet">{}</ul>').format(
                     Markup("").join(Markup("<li>{}</li>").format(line) for line in lines))
             else:

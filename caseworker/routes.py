@@ -340,7 +340,7 @@ def task_done(task_id):
     return redirect(url_for(".tasks"))
 
 
-from caseworker import admin, contact_routes, customer_routes  # noqa: E402,F401  routes on this blueprint
+from caseworker import admin, contact_routes, customer_routes, file_routes  # noqa: E402,F401  routes on this blueprint
 
 
 @bp.get("/cases/id/<int:case_id>")

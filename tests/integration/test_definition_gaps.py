@@ -224,3 +224,31 @@ def test_a_map_point_outside_the_council_is_refused_on_the_page_and_at_submissio
                                            "location": {"description": "x", "lat": 55.0, "lng": -1.5},
                                            "full_name": "A", "email": "a@example.com"}, "web", None, Actor.resident())
     assert "council" in info.value.errors["location"]
+
+
+def test_a_residents_photo_is_a_download_link_on_the_case_page(client, session, login_as):
+    import re
+    import secrets
+
+    from frontdoor.services import uploads
+
+    factories.team("environment")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+    saved = uploads.save([{"id": secrets.token_urlsafe(24), "name": "tip.png", "kind": "png", "size": len(png), "_bytes": png}])
+    other = uploads.save([{"id": secrets.token_urlsafe(24), "name": "other.png", "kind": "png", "size": len(png), "_bytes": png}])
+    case = submit(definition("fly_tipping"), {
+        "what": ["household"], "amount": "van", "hazardous": "no", "location": {"description": "Mill Road"},
+        "photo": saved, "full_name": "Sam", "email": "sam@example.com"}, "web", None, Actor.resident()).case
+    db.session.commit()
+    login_as("caseworker", teams=("environment",))
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    link = re.search(r'<a class="govuk-link" href="([^"]+)">tip.png \(1 KB\)</a>', page)
+    assert link, page[page.find("Answers"):][:1500]
+    got = client.get(link.group(1))
+    try:
+        assert got.status_code == 200 and got.data == png and got.mimetype == "image/png"
+        assert got.headers["Content-Disposition"].startswith("attachment")
+    finally:
+        got.close()  # the file response holds the file open until closed
+    # A file that is not this case's is not found through it.
+    assert client.get(f"/staff/cases/{case.reference}/files/{other[0]['id']}").status_code == 404

@@ -28,6 +28,7 @@ EXPECTED = {
     ("caseworker.case", "GET"): ALL_STAFF,
     ("caseworker.case", "POST"): WORKERS,
     ("caseworker.case_by_id", "GET"): ALL_STAFF,
+    ("caseworker.case_file", "GET"): ALL_STAFF,  # a resident's upload on a case the user may see
     ("caseworker.add_note", "POST"): WORKERS,
     ("caseworker.ask_information", "POST"): WORKERS,
     ("caseworker.add_task", "POST"): WORKERS,
@@ -85,7 +86,8 @@ def _fixtures():
     db.session.add(task)
     db.session.flush()
     return {"reference": case.reference, "case_id": case.id, "customer_id": other.id, "uprn": case.property.uprn,
-            "merge_id": row.id, "task_id": task.id, "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details"}
+            "merge_id": row.id, "task_id": task.id, "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details",
+            "file_id": "no-such-file-0000000000"}
 
 
 def _request(client, app, rule, method, values):
