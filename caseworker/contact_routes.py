@@ -21,7 +21,9 @@ from frontdoor.services.contacts import GENERAL_ENQUIRY, record_contact
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry, working_calendar
 from frontdoor.services.submissions import SubmissionRejected, question_options, submit
-from workflows.forms import AddressChoiceForm, PostcodeForm, field_params, page_form
+from workflows.display import address_text
+from workflows.forms import AddressChoiceForm, ManualAddressForm, PostcodeForm, field_params, page_form
+from workflows.validation import is_manual_address
 from workflows.rules import RuleContext, evaluate_page_rules
 
 CONTACT_ROLES = ("advisor", "caseworker", "team_lead")
@@ -261,6 +263,8 @@ def _page_rule_error(definition, page, answers, prop):
 
 def _raise_address(definition, page, answers, prop):
     question = next(q for q in page.questions if q.type == "address")
+    if request.args.get("manual") and question.manual_entry:
+        return _raise_manual_address(definition, page, question, answers)
     postcode = request.args.get("postcode")
     if postcode is None:
         form = PostcodeForm(data={"postcode": prop.postcode if prop else None})
@@ -285,6 +289,18 @@ def _raise_address(definition, page, answers, prop):
         return redirect(url_for(".raise_page", service_id=definition.id, page_id=following.id) if following else url_for(".raise_check", service_id=definition.id))
     return render_template("caseworker/raise_address.html", title=page.title, definition=definition, page=page, form=form,
                            postcode=check.postcode.data, current=contact_session.current()), (400 if form.errors else 200)
+
+
+def _raise_manual_address(definition, page, question, answers):
+    """The caller's address is not in the list: type it (the same check the resident's page uses)."""
+    typed = answers.get(question.id) if is_manual_address(answers.get(question.id)) else {}
+    form = ManualAddressForm(data={k: typed.get(k) for k in ("line1", "line2", "town", "postcode")})
+    if form.validate_on_submit():
+        contact_session.save_answers(definition, {question.id: form.address})
+        following = definition.next_page(page.id)
+        return redirect(url_for(".raise_page", service_id=definition.id, page_id=following.id) if following else url_for(".raise_check", service_id=definition.id))
+    return render_template("caseworker/raise_manual_address.html", title=page.title, definition=definition, page=page,
+                           form=form, current=contact_session.current()), (400 if form.errors else 200)
 
 
 @bp.route("/contacts/current/raise/<service_id>/check", methods=["GET", "POST"])
@@ -326,7 +342,7 @@ def raise_check(service_id):
         for q in page.questions:
             value = answers.get(q.id)
             if q.type == "address":
-                value = prop.single_line if prop else ""
+                value = prop.single_line if prop else address_text(value)
             elif q.type == "radios":
                 value = dict(question_options(definition, q, prop) or list(q.options)).get(str(value), "")
             rows.append({"key": {"text": q.check_label}, "value": {"text": value or "Not given"},

@@ -252,3 +252,31 @@ def test_a_residents_photo_is_a_download_link_on_the_case_page(client, session, 
         got.close()  # the file response holds the file open until closed
     # A file that is not this case's is not found through it.
     assert client.get(f"/staff/cases/{case.reference}/files/{other[0]['id']}").status_code == 404
+
+
+def test_an_advisor_types_the_callers_address_when_the_list_lacks_it(client, login_as):
+    login_as("advisor")
+    factories.team("revenues")
+    prop = factories.property_()
+    db.session.commit()
+    post_form(client, "/staff/contacts/new", {"channel": "phone", "reason": "general_enquiry"}, get_url="/staff/contacts/new")
+    raise_url = "/staff/contacts/current/raise/council_tax_moving_in"
+    client.get(raise_url)
+    assert "Enter the address manually" in client.get(f"{raise_url}/address").get_data(as_text=True)
+    r = post_form(client, f"{raise_url}/address", {"postcode": prop.postcode})
+    assert "The address is not in the list" in client.get(r.location).get_data(as_text=True)
+    r = post_form(client, f"{raise_url}/address?manual=1", {"line1": "", "town": "Dunbury", "postcode": "DB9 9ZZ"})
+    assert r.status_code == 400 and "Enter address line 1, typically the building and street" in r.get_data(as_text=True)
+    r = post_form(client, f"{raise_url}/address?manual=1", {"line1": "Plot 4", "town": "Dunbury", "postcode": "DB9 9ZZ"})
+    assert r.location.endswith(f"{raise_url}/move_date")
+    day = datetime.now(timezone.utc).date() - timedelta(days=2)
+    post_form(client, f"{raise_url}/move_date", {"move_in_date": [str(day.day), str(day.month), str(day.year)],
+                                                "previous_address": "1 Old Road", "adults": "1"})
+    post_form(client, f"{raise_url}/details", {"full_name": "Robin Caller", "email": "robin@example.com"})
+    check = client.get(f"{raise_url}/check").get_data(as_text=True)
+    assert "Plot 4, Dunbury, DB9 9ZZ" in check
+    r = post_form(client, f"{raise_url}/check", {})
+    assert r.status_code == 302, r.get_data(as_text=True)[:1000]
+    case = db.session.scalar(select(Case).where(Case.workflow_id == "council_tax_moving_in"))
+    assert case.answers["address"] == {"manual": True, "line1": "Plot 4", "town": "Dunbury", "postcode": "DB9 9ZZ"}
+    assert case.channel == "phone"
