@@ -139,7 +139,10 @@ def _manual_entry_problems(data: dict, pq: str | None) -> list[tuple[str, str]]:
     needs += [r["rule"] for p in data["pages"] for r in p.get("rules", []) if r["rule"] in NEEDS_PROPERTY]
     for i, page in enumerate(data["pages"]):
         for j, q in enumerate(page["questions"]):
-            if q.get("manual_entry") and q["id"] == pq and needs:
+            if q.get("manual_entry") and q["id"] != pq:
+                problems.append((f"pages[{i}].questions[{j}].manual_entry",
+                                 "only the property_question can take a typed address"))
+            elif q.get("manual_entry") and needs:
                 problems.append((f"pages[{i}].questions[{j}].manual_entry",
                                  f"a typed address cannot be used here: {needs[0]!r} needs the address's records"))
     return problems

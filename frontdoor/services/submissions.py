@@ -191,8 +191,8 @@ def submit(
             actor_staff_id=actor.staff.id if actor.staff else None,
             actor_label=actor.label,
             to_state=state_id,
-            public_message=(definition.duplicate or {}).get("message") if original is not None and definition.duplicate
-            else "We have received your request.",
+            public_message=(definition.duplicate.get("message") or f"This was already requested as {original.reference}.")
+            if original is not None and definition.duplicate else "We have received your request.",
             data={"channel": channel, "facts": facts},
             created_at=now,
         )

@@ -155,6 +155,17 @@ def test_a_second_order_within_the_window_is_linked_to_the_first(session):
     assert _order(prop, datetime(2027, 1, 8, 9, tzinfo=timezone.utc)).duplicate_of is None
 
 
+def test_the_resident_is_told_their_order_was_already_made(client, session):
+    factories.team("waste")
+    prop = factories.property_()
+    first = _order(prop, datetime.now(timezone.utc) - timedelta(minutes=5)).case
+    again = _order(prop, datetime.now(timezone.utc)).case
+    db.session.commit()
+    page = client.get(f"/services/replacement_container/done/{again.reference}").get_data(as_text=True)
+    assert "You have already ordered this bin for this address." in page and first.reference in page
+    assert "collection" not in page.split("govuk-panel")[1].split("Track your request")[0]
+
+
 def test_a_closed_first_order_does_not_swallow_a_new_one(session):
     factories.team("waste")
     prop = factories.property_()

@@ -45,6 +45,8 @@ BROKEN = [
      "missed_bin.yaml: pages[2].questions[0].manual_entry: a text question cannot have manual_entry"),
     (MISSED_BIN, "missed_bin", lambda d: question(d, "address").update(manual_entry=True),
      "missed_bin.yaml: pages[0].questions[0].manual_entry: a typed address cannot be used here: 'container' needs the address's records"),
+    (FLY, "fly_tipping", lambda d: d["pages"][0]["questions"].append({"id": "home", "type": "address", "label": "Postcode", "manual_entry": True}),
+     "fly_tipping.yaml: pages[0].questions[1].manual_entry: only the property_question can take a typed address"),
     (MISSED_BIN, "missed_bin", lambda d: _generic_duplicate(d, ["property", "contaner"]),
      "missed_bin.yaml: duplicate.match[1]: unknown field 'contaner'; use 'property' or one of: address, container, email, full_name, phone"),
     (MISSED_BIN, "missed_bin", lambda d: d.update(duplicate={"match": ["property"], "within_working_days": 2}),
