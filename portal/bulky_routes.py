@@ -193,11 +193,9 @@ def payment_return(reference):
     payment = payments.by_reference(reference)
     if payment is None or (payment.booking_id is None and payment.subscription_id is None):
         abort(404)
+    if payment.subscription_id is not None:  # links made before garden waste had its own return page
+        return redirect(url_for("garden.payment_return", reference=reference))
     payment = payments.confirm(payment)
-    if payment.subscription_id is not None:
-        outbox.commit()
-        return render_template("bulky/garden_result.html", title="Garden waste subscription", payment=payment,
-                               pounds=pounds)
     booking = db.session.get(Booking, payment.booking_id)
     outbox.commit()
     if payment.status == "success":
