@@ -15,7 +15,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from frontdoor.extensions import db
 from frontdoor.models import Booking, Case, Payment
-from frontdoor.services import bulky, outbox, payments, properties
+from frontdoor.services import bulky, bulky_links, outbox, payments, properties
 from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
 from workflows.fees import FeeError, catalogue, pounds, quote
@@ -235,3 +235,34 @@ def cancel(reference):
             return redirect(url_for(".booking_page", reference=reference))
     return render_template("bulky/cancel.html", title="Cancel your collection", form=form, booking=booking,
                            error=error, back=url_for(".booking_page", reference=reference))
+
+
+@bp.route("/pay/<token>", methods=["GET", "POST"])
+def pay_link(token):
+    """The link an advisor sent the caller: the booking's summary, then the same hosted payment page."""
+    try:
+        booking = bulky_links.booking_for(token)
+    except bulky_links.LinkRefused as exc:
+        problem = str(exc)
+        return render_template("bulky/pay_link_problem.html", title="This payment link cannot be used",
+                               problem=problem), 404 if problem == "invalid" else 410
+    if booking.status != "held":
+        case = db.session.get(Case, booking.case_id) if booking.case_id else None
+        return render_template("bulky/pay_link_problem.html", title="This payment link cannot be used",
+                               problem="paid" if booking.status in ("confirmed", "collected") else "gone",
+                               case=case), 410
+    form = EmptyForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            payment = bulky.start_payment(booking, booking.answers)
+            payment.purpose = {**payment.purpose, "channel": "phone"}  # booked by an advisor on a call
+        except bulky.BookingRefused as exc:
+            outbox.rollback()
+            error = str(exc)
+        else:
+            outbox.commit()
+            return redirect(payment.next_url)
+    return render_template("bulky/pay_link.html", title="Pay for your bulky waste collection", form=form,
+                           booking=booking, error=error, lines=bulky.item_lines(booking), pounds=pounds,
+                           expires=bulky_links.held_until(booking))
