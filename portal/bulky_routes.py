@@ -266,3 +266,58 @@ def pay_link(token):
     return render_template("bulky/pay_link.html", title="Pay for your bulky waste collection", form=form,
                            booking=booking, error=error, lines=bulky.item_lines(booking), pounds=pounds,
                            expires=bulky_links.held_until(booking))
+
+
+@bp.route("/booking/<reference>/change-items", methods=["GET", "POST"])
+def change_items(reference):
+    """Change the items up to the cut-off: pay only the difference (on the same payment page)."""
+    booking = _mine(reference)
+    if not bulky.can_change(booking):
+        return redirect(url_for(".booking_page", reference=reference))
+    fees = bulky.fees()
+    form = EmptyForm()
+    chosen = dict(booking.items)
+    error = None
+    if form.validate_on_submit():
+        raw = {k[len("item-"):]: v for k, v in request.form.items() if k.startswith("item-") and v.strip()}
+        try:
+            payment = bulky.amend(booking, raw, Actor.resident())
+        except (FeeError, bulky.BookingRefused) as exc:
+            outbox.rollback()
+            error, chosen = str(exc), raw
+        else:
+            outbox.commit()
+            if payment is not None:
+                return redirect(payment.next_url)
+            return redirect(url_for(".booking_page", reference=reference))
+    return render_template("bulky/items.html", title="Change the items to collect", form=form, error=error,
+                           items=catalogue(fees).values(), chosen=chosen, limit=fees.get("max_units", 5),
+                           pounds=pounds, back=url_for(".booking_page", reference=reference),
+                           note=f"You have paid {pounds(booking.amount_pence)}. If the new items cost more, you pay only "
+                                "the difference. There is no refund if they cost less.")
+
+
+@bp.route("/booking/<reference>/change-date", methods=["GET", "POST"])
+def change_date(reference):
+    booking = _mine(reference)
+    if not bulky.can_change(booking):
+        return redirect(url_for(".booking_page", reference=reference))
+    form = EmptyForm()
+    error = None
+    if form.validate_on_submit():
+        slot_id = request.form.get("slot", "")
+        if not slot_id.isdigit():
+            error = "Choose a collection date"
+        else:
+            try:
+                bulky.change_date(booking, int(slot_id), Actor.resident())
+            except (SlotFull, bulky.BookingRefused) as exc:
+                outbox.rollback()
+                error = str(exc)
+            else:
+                outbox.commit()
+                return redirect(url_for(".booking_page", reference=reference))
+    choices = [s for s in bulky.available_slots() if s.id != booking.slot_id]
+    outbox.commit()
+    return render_template("bulky/date.html", title="Choose a new collection date", form=form, error=error,
+                           slots=choices, held=None, moving=booking, back=url_for(".booking_page", reference=reference))
