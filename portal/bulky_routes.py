@@ -10,12 +10,12 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from frontdoor.extensions import db
 from frontdoor.models import Booking, Case, Payment
-from frontdoor.services import bulky, bulky_links, outbox, payments, properties
+from frontdoor.services import bulky, bulky_links, outbox, payments, properties, uploads
 from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
 from workflows.fees import FeeError, catalogue, pounds, quote
@@ -62,6 +62,7 @@ class DetailsForm(FlaskForm):
                                     Email(message="Enter an email address in the correct format, like name@example.com"),
                                     Length(max=254)])
     phone = StringField("UK phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=30)])
+    photos = MultipleFileField("Add photos of the items (optional)")  # checked by services/uploads.py
 
 
 @bp.get("/")
@@ -157,11 +158,26 @@ def details():
     booking = _held_booking()
     if booking is None:
         return redirect(url_for(".date"))
-    form = DetailsForm(data=_state().get("answers", {}))
-    if form.validate_on_submit():
-        _save(answers={k: form[k].data.strip() for k in ("location", "full_name", "email", "phone") if form[k].data})
+    earlier = _state().get("answers", {})
+    form = DetailsForm(data={k: v for k, v in earlier.items() if k != "photos"})
+    question = bulky.definition().question("photos")
+    valid = form.validate_on_submit()
+    if request.method == "POST":
+        # Checked by content, size and count before anything is written; a refusal saves nothing.
+        files = [f for f in request.files.getlist("photos") if f and f.filename]
+        pending, error = uploads.check(files, question) if files else ([], None)
+        if error:
+            form.photos.errors = [error]
+            valid = False
+    if valid:
+        answers = {k: form[k].data.strip() for k in ("location", "full_name", "email", "phone") if form[k].data}
+        photos = uploads.save(pending) if pending else earlier.get("photos")
+        if photos:
+            answers["photos"] = photos
+        _save(answers=answers)
         return redirect(url_for(".check"))
-    return render_template("bulky/details.html", title="Your details", form=form, back=url_for(".date"))
+    return render_template("bulky/details.html", title="Your details", form=form, back=url_for(".date"),
+                           question=question, photos=earlier.get("photos", []))
 
 
 @bp.route("/check", methods=["GET", "POST"])
