@@ -14,8 +14,9 @@ def base_url():
     return None
 
 
-def test_resident_subscribes_pays_and_sees_the_confirmation(live_server, committed, page, axe_check):
+def test_resident_subscribes_pays_and_sees_the_confirmation(live_server, committed, page, axe_check, browser):
     prop = factories.property_(postcode="DG9 9ZZ", street="Garden Lane", number=3, streams=("garden",))
+    staff_email = factories.staff("advisor").email
     db.session.commit()
 
     page.goto(live_server.url + "/garden-waste/")
@@ -51,7 +52,7 @@ def test_resident_subscribes_pays_and_sees_the_confirmation(live_server, committ
     page.get_by_role("button", name="Confirm payment").click()
 
     assert "Garden waste subscription confirmed" in page.inner_text("main")
-    assert re.search(r"GW-[2-9A-Z]{4}-[2-9A-Z]{4}", page.inner_text(".govuk-panel"))
+    reference = re.search(r"GW-[2-9A-Z]{4}-[2-9A-Z]{4}", page.inner_text(".govuk-panel")).group(0)
     assert "£90.00" in page.inner_text("table")
     axe_check(page)
     page.reload()  # the confirmation still makes sense when reloaded or bookmarked
@@ -63,3 +64,19 @@ def test_resident_subscribes_pays_and_sees_the_confirmation(live_server, committ
     page.get_by_role("link", name="Cancel this subscription").click()
     assert "We will refund £90.00" in page.inner_text("main")
     axe_check(page)
+
+    staff_page = browser.new_context().new_page()
+    staff_page.goto(live_server.url + "/staff/sign-in")
+    staff_page.get_by_label("Email address").fill(staff_email)
+    staff_page.locator("#password").fill(factories.PASSWORD)
+    staff_page.get_by_role("button", name="Sign in").click()
+    staff_page.goto(live_server.url + "/staff/garden-waste?q=DG9+9ZZ")
+    axe_check(staff_page)
+    staff_page.get_by_role("link", name=reference).click()
+    assert "Gina Browser" in staff_page.inner_text("main")
+    axe_check(staff_page)
+    staff_page.get_by_role("button", name="Cancel the subscription").click()  # no reason: error summary
+    assert "Enter the reason for cancelling" in staff_page.inner_text(".govuk-error-summary")
+    axe_check(staff_page)
+    staff_page.goto(live_server.url + "/staff/garden-waste/new")
+    axe_check(staff_page)
