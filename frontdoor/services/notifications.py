@@ -63,7 +63,7 @@ ACCOUNT_TEMPLATES = {
 }
 
 
-# Emails about a booking that has no case yet (a payment link). Filled in by the service that sends them.
+# Emails about a booking or subscription with no case (a payment link, a receipt). Each service adds its own.
 BOOKING_TEMPLATES: dict[str, dict[str, str]] = {}
 
 

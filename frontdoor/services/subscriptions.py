@@ -20,9 +20,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from frontdoor.extensions import db
-from frontdoor.models import GardenSubscription, Payment, Property
+from frontdoor.models import Customer, GardenSubscription, Payment, Property
 from frontdoor.models.base import utcnow
-from frontdoor.services import payments, properties
+from frontdoor.services import notifications, outbox, payments, properties
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import working_calendar
 from workflows.validation import normalise_postcode
@@ -179,6 +179,28 @@ def _paid(payment: Payment) -> None:
     if sub.status == "pending_payment":
         sub.status = "active"
         db.session.flush()
+        _send_receipt(sub, payment)
+
+
+def _send_receipt(sub: GardenSubscription, payment: Payment) -> None:
+    """The emailed receipt (through the outbox: sent after the commit). No email on record: nothing to send."""
+    customer = db.session.get(Customer, sub.customer_id) if sub.customer_id else None
+    if customer is None or not customer.email:
+        return
+    outbox.add("booking_email", {"to": customer.email, "template": "garden_receipt", "values": {
+        "name": customer.full_name, "reference": sub.reference, "address": sub.property.single_line,
+        "bins": str(sub.bins), "amount": f"£{payment.amount_pence / 100:.2f}", "payment": payment.reference,
+        "starts": f"{sub.starts_on:%-d %B %Y}", "ends": f"{sub.ends_on:%-d %B %Y}",
+        "council_phone": current_app.config["COUNCIL_PHONE"],
+    }})
+
+
+notifications.BOOKING_TEMPLATES["garden_receipt"] = {
+    "subject": "Your garden waste subscription {reference}",
+    "body": "Dear {name},\n\nThank you for subscribing to garden waste collections at {address}: "
+    "{bins} bin(s) from {starts} to {ends}.\n\nWe have received {amount} (payment reference {payment}). "
+    "Your subscription reference is {reference}.\n\nIf you need help, call {council_phone}.",
+}
 
 
 def amend_bins(sub: GardenSubscription, bins: int, on: date | None = None, return_url=None) -> Payment | None:

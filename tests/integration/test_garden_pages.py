@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from frontdoor.extensions import db
-from frontdoor.models import AuditLog, GardenSubscription, Payment, Refund
+from frontdoor.models import AuditLog, GardenSubscription, OutboxMessage, Payment, Refund
 from frontdoor.models import TestProviderPayment as ProviderRecord
 from frontdoor.services import payments, subscriptions
 from tests import factories
@@ -61,6 +61,9 @@ def test_resident_subscribes_pays_and_sees_the_confirmation(client, session):
     sub = db.session.scalar(select(GardenSubscription))
     assert "Garden waste subscription confirmed" in page and sub.reference in page and "£90.00" in page
     assert subscriptions.active_subscriptions(prop) == [sub]
+    receipts = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "booking_email")).all()
+    assert len(receipts) == 1 and receipts[0].payload["to"] == "gina@example.com"  # one receipt, however many reloads
+    assert receipts[0].payload["values"]["reference"] == sub.reference
     # Another browser cannot open it by reference.
     other = current_app.test_client()
     assert other.get(first.location).status_code == 404
