@@ -115,9 +115,9 @@ def payments_for(sub: GardenSubscription) -> list[Payment]:
 
 
 def open_payment(sub: GardenSubscription, kind: str) -> Payment | None:
-    """A payment started for this and not yet finished: a retried request pays it rather than a second one."""
-    return db.session.scalar(select(Payment).where(Payment.subscription_id == sub.id, Payment.status == "created")
-                             .order_by(Payment.id.desc())) if kind else None
+    """A payment of this kind started and not yet finished: a retried request pays it rather than a second one."""
+    return next((p for p in reversed(payments_for(sub)) if p.status == "created" and p.purpose.get("kind") == kind),
+                None)
 
 
 def subscribe(prop: Property, bins: int, concession: bool, customer_id: int | None = None,
@@ -136,6 +136,9 @@ def subscribe(prop: Property, bins: int, concession: bool, customer_id: int | No
     current = active_subscriptions(prop, on)
     latest = next(iter(for_property(prop)), None)
     kind, starts, renewed_from = "new", on, None
+    ahead = [s for s in for_property(prop) if s.status == "active" and s.starts_on > on]
+    if ahead:
+        raise SubscriptionRefused(f"This address is already renewed until {ahead[0].ends_on:%-d %B %Y}")
     if current:
         sub = current[-1]
         if not renewal_open(sub, on):
