@@ -184,7 +184,7 @@ def subscription(reference):
     sub = _mine(reference)
     return render_template("garden/subscription.html", title="Your garden waste subscription", sub=sub,
                            payments=subscriptions.payments_for(sub), pounds=pounds,
-                           renewal_open=subscriptions.renewal_open(sub))
+                           renewal_open=subscriptions.can_renew(sub))
 
 
 @bp.get("/subscription/<reference>/renew")
@@ -192,8 +192,8 @@ def renew(reference):
     """Renewing is the same journey with the address, bins and details filled in; the service
     makes it a renewal because the subscription is in its window."""
     sub = _mine(reference)
-    if not subscriptions.renewal_open(sub):
-        flash("This subscription cannot be renewed yet.", "info")
+    if not subscriptions.can_renew(sub):
+        flash("This subscription cannot be renewed now.", "info")
         return redirect(url_for(".subscription", reference=reference))
     customer = db.session.get(Customer, sub.customer_id) if sub.customer_id else None
     session["garden"] = {"uprn": sub.property.uprn, "bins": str(sub.bins), "concession": "yes" if sub.concession else "no",

@@ -84,6 +84,12 @@ def renewal_open(sub: GardenSubscription, on: date | None = None) -> bool:
     return sub.status == "active" and sub.ends_on - timedelta(days=rule["renewal_window_days"]) <= on <= sub.ends_on
 
 
+def can_renew(sub: GardenSubscription, on: date | None = None) -> bool:
+    """In its window and not already renewed (a paid renewal points back to it)."""
+    return renewal_open(sub, on) and db.session.scalar(select(GardenSubscription.id).where(
+        GardenSubscription.renewed_from_id == sub.id, GardenSubscription.status == "active")) is None
+
+
 def _return_url(payment: Payment) -> str:
     return url_for("garden.payment_return", reference=payment.reference, _external=True)
 
