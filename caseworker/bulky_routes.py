@@ -14,7 +14,7 @@ from sqlalchemy import select
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.models import Booking, Case, CollectionRound
-from frontdoor.services import bulky, income, outbox, properties
+from frontdoor.services import bulky, bulky_links, income, outbox, properties
 from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
 from frontdoor.services.transitions import TransitionRefused
@@ -90,7 +90,8 @@ def mark(booking_id):
 @bp.route("/book", methods=["GET", "POST"])
 @staff_required("advisor", "caseworker", "team_lead")
 def book():
-    """An advisor books for a caller: take payment on the same payment page, or record a free collection."""
+    """An advisor books for a caller: take payment on the same payment page, email the caller a
+    link to pay, or record a free collection."""
     form = EmptyForm()
     errors: dict[str, str] = {}
     values = request.form
@@ -103,8 +104,11 @@ def book():
             if not answers[key]:
                 errors[key] = message
         free = values.get("payment") == "free"
+        by_link = values.get("payment") == "link"
         if free and not values.get("free_reason", "").strip():
             errors["free_reason"] = "Enter the reason the collection is free"
+        if by_link and not answers["email"]:
+            errors["email"] = "Enter the caller's email address to send them a payment link"
         if not errors:
             raw = {k[len("item-"):]: v for k, v in values.items() if k.startswith("item-") and v.strip()}
             slot = values.get("slot", "")
@@ -118,6 +122,13 @@ def book():
                     outbox.commit()
                     flash(f"Free collection recorded: {booking.reference}", "success")
                     return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
+                if by_link:
+                    bulky_links.send(booking, answers, actor)
+                    outbox.commit()
+                    until = bulky_links.held_until(booking)
+                    flash(f"Payment link sent to {answers['email']} for booking {booking.reference}. "
+                          f"The date is held until {until:%H:%M on %-d %B}.", "success")
+                    return redirect(url_for(".book"))
                 payment = bulky.start_payment(booking, answers)
                 payment.purpose = {**payment.purpose, "channel": "phone"}
                 outbox.commit()

@@ -75,6 +75,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(bulky_bp, url_prefix="/bulky-waste")
     app.register_blueprint(payments_bp, url_prefix="/pay")
     app.register_blueprint(staff_bulky_bp, url_prefix="/staff/bulky")
+    from caseworker.garden_routes import bp as staff_garden_bp
+    from portal.garden_routes import bp as garden_bp
+
+    app.register_blueprint(garden_bp, url_prefix="/garden-waste")
+    app.register_blueprint(staff_garden_bp, url_prefix="/staff/garden-waste")
     from frontdoor.privacy import bp as privacy_bp
 
     app.register_blueprint(privacy_bp)

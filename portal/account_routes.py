@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 
 from frontdoor.auth import current_resident, resident_required
 from frontdoor.extensions import db, limiter
-from frontdoor.services import accounts, outbox
+from frontdoor.services import accounts, outbox, subscriptions
 from frontdoor.services import resident_cases as mine
 from frontdoor.services.accounts import AccountError
 from frontdoor.services.customers import split_name
@@ -177,7 +177,8 @@ def reset_password(token):
 def home():
     account = current_resident()
     return render_template("account/home.html", title="Your account", account=account, customer=account.customer,
-                           verified=request.args.get("verified"))
+                           verified=request.args.get("verified"),
+                           garden=subscriptions.for_customer(account.customer_id))
 
 
 @bp.route("/details", methods=["GET", "POST"])

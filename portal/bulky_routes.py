@@ -10,12 +10,12 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from frontdoor.extensions import db
 from frontdoor.models import Booking, Case, Payment
-from frontdoor.services import bulky, outbox, payments, properties
+from frontdoor.services import bulky, bulky_links, outbox, payments, properties, uploads
 from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
 from workflows.fees import FeeError, catalogue, pounds, quote
@@ -62,6 +62,7 @@ class DetailsForm(FlaskForm):
                                     Email(message="Enter an email address in the correct format, like name@example.com"),
                                     Length(max=254)])
     phone = StringField("UK phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=30)])
+    photos = MultipleFileField("Add photos of the items (optional)")  # checked by services/uploads.py
 
 
 @bp.get("/")
@@ -157,11 +158,26 @@ def details():
     booking = _held_booking()
     if booking is None:
         return redirect(url_for(".date"))
-    form = DetailsForm(data=_state().get("answers", {}))
-    if form.validate_on_submit():
-        _save(answers={k: form[k].data.strip() for k in ("location", "full_name", "email", "phone") if form[k].data})
+    earlier = _state().get("answers", {})
+    form = DetailsForm(data={k: v for k, v in earlier.items() if k != "photos"})
+    question = bulky.definition().question("photos")
+    valid = form.validate_on_submit()
+    if request.method == "POST":
+        # Checked by content, size and count before anything is written; a refusal saves nothing.
+        files = [f for f in request.files.getlist("photos") if f and f.filename]
+        pending, error = uploads.check(files, question) if files else ([], None)
+        if error:
+            form.photos.errors = [error]
+            valid = False
+    if valid:
+        answers = {k: form[k].data.strip() for k in ("location", "full_name", "email", "phone") if form[k].data}
+        photos = uploads.save(pending) if pending else earlier.get("photos")
+        if photos:
+            answers["photos"] = photos
+        _save(answers=answers)
         return redirect(url_for(".check"))
-    return render_template("bulky/details.html", title="Your details", form=form, back=url_for(".date"))
+    return render_template("bulky/details.html", title="Your details", form=form, back=url_for(".date"),
+                           question=question, photos=earlier.get("photos", []))
 
 
 @bp.route("/check", methods=["GET", "POST"])
@@ -193,11 +209,9 @@ def payment_return(reference):
     payment = payments.by_reference(reference)
     if payment is None or (payment.booking_id is None and payment.subscription_id is None):
         abort(404)
+    if payment.subscription_id is not None:  # links made before garden waste had its own return page
+        return redirect(url_for("garden.payment_return", reference=reference))
     payment = payments.confirm(payment)
-    if payment.subscription_id is not None:
-        outbox.commit()
-        return render_template("bulky/garden_result.html", title="Garden waste subscription", payment=payment,
-                               pounds=pounds)
     booking = db.session.get(Booking, payment.booking_id)
     outbox.commit()
     if payment.status == "success":
@@ -237,3 +251,89 @@ def cancel(reference):
             return redirect(url_for(".booking_page", reference=reference))
     return render_template("bulky/cancel.html", title="Cancel your collection", form=form, booking=booking,
                            error=error, back=url_for(".booking_page", reference=reference))
+
+
+@bp.route("/pay/<token>", methods=["GET", "POST"])
+def pay_link(token):
+    """The link an advisor sent the caller: the booking's summary, then the same hosted payment page."""
+    try:
+        booking = bulky_links.booking_for(token)
+    except bulky_links.LinkRefused as exc:
+        problem = str(exc)
+        return render_template("bulky/pay_link_problem.html", title="This payment link cannot be used",
+                               problem=problem), 404 if problem == "invalid" else 410
+    if booking.status != "held":
+        case = db.session.get(Case, booking.case_id) if booking.case_id else None
+        return render_template("bulky/pay_link_problem.html", title="This payment link cannot be used",
+                               problem="paid" if booking.status in ("confirmed", "collected") else "gone",
+                               case=case), 410
+    form = EmptyForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            payment = bulky.start_payment(booking, booking.answers)
+            payment.purpose = {**payment.purpose, "channel": "phone"}  # booked by an advisor on a call
+        except bulky.BookingRefused as exc:
+            outbox.rollback()
+            error = str(exc)
+        else:
+            outbox.commit()
+            return redirect(payment.next_url)
+    return render_template("bulky/pay_link.html", title="Pay for your bulky waste collection", form=form,
+                           booking=booking, error=error, lines=bulky.item_lines(booking), pounds=pounds,
+                           expires=bulky_links.held_until(booking))
+
+
+@bp.route("/booking/<reference>/change-items", methods=["GET", "POST"])
+def change_items(reference):
+    """Change the items up to the cut-off: pay only the difference (on the same payment page)."""
+    booking = _mine(reference)
+    if not bulky.can_change(booking):
+        return redirect(url_for(".booking_page", reference=reference))
+    fees = bulky.fees()
+    form = EmptyForm()
+    chosen = dict(booking.items)
+    error = None
+    if form.validate_on_submit():
+        raw = {k[len("item-"):]: v for k, v in request.form.items() if k.startswith("item-") and v.strip()}
+        try:
+            payment = bulky.amend(booking, raw, Actor.resident())
+        except (FeeError, bulky.BookingRefused) as exc:
+            outbox.rollback()
+            error, chosen = str(exc), raw
+        else:
+            outbox.commit()
+            if payment is not None:
+                return redirect(payment.next_url)
+            return redirect(url_for(".booking_page", reference=reference))
+    return render_template("bulky/items.html", title="Change the items to collect", form=form, error=error,
+                           items=catalogue(fees).values(), chosen=chosen, limit=fees.get("max_units", 5),
+                           pounds=pounds, back=url_for(".booking_page", reference=reference),
+                           note=f"You have paid {pounds(booking.amount_pence)}. If the new items cost more, you pay only "
+                                "the difference. There is no refund if they cost less.")
+
+
+@bp.route("/booking/<reference>/change-date", methods=["GET", "POST"])
+def change_date(reference):
+    booking = _mine(reference)
+    if not bulky.can_change(booking):
+        return redirect(url_for(".booking_page", reference=reference))
+    form = EmptyForm()
+    error = None
+    if form.validate_on_submit():
+        slot_id = request.form.get("slot", "")
+        if not slot_id.isdigit():
+            error = "Choose a collection date"
+        else:
+            try:
+                bulky.change_date(booking, int(slot_id), Actor.resident())
+            except (SlotFull, bulky.BookingRefused) as exc:
+                outbox.rollback()
+                error = str(exc)
+            else:
+                outbox.commit()
+                return redirect(url_for(".booking_page", reference=reference))
+    choices = [s for s in bulky.available_slots() if s.id != booking.slot_id]
+    outbox.commit()
+    return render_template("bulky/date.html", title="Choose a new collection date", form=form, error=error,
+                           slots=choices, held=None, moving=booking, back=url_for(".booking_page", reference=reference))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
@@ -21,6 +21,10 @@ class GardenSubscription(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What the resident quotes ("GW-XXXX-XXXX"); hard to guess, so it can sit in a URL.
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # The check page's one-time key: a double-click or retry finds the first subscription, not a second.
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     bins: Mapped[int]
@@ -33,5 +37,6 @@ class GardenSubscription(db.Model):
     renewed_from_id: Mapped[int | None] = mapped_column(ForeignKey("garden_subscriptions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     property: Mapped[Property] = relationship()

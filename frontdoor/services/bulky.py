@@ -16,6 +16,7 @@ from frontdoor.models import Booking, BookingSlot, Case, CollectionRound, Custom
 from frontdoor.models.base import utcnow
 from frontdoor.services import notifications, payments, slots
 from frontdoor.services.actors import Actor
+from frontdoor.services.case_work import add_note
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
@@ -242,6 +243,11 @@ def amend(booking: Booking, items: dict, actor: Actor, now: datetime | None = No
     quote = pricing.quote(fees(), items)
     charge, refund_due = pricing.amendment_charge(fees(), booking.amount_pence, quote.total_pence)
     if charge > 0:
+        waiting = db.session.scalar(select(Payment).where(Payment.booking_id == booking.id, Payment.status == "created")
+                                    .order_by(Payment.id.desc()))
+        if waiting is not None and waiting.purpose.get("kind") == "bulky_amend" \
+                and waiting.purpose.get("items") == quote.items:
+            return waiting  # the same change asked for twice (a double-click): one payment
         return payments.start(
             amount_pence=charge, service=WORKFLOW_ID, fund_code=fees()["fund_code"],
             description=f"Change to bulky waste collection {booking.reference}",
@@ -256,17 +262,49 @@ def amend(booking: Booking, items: dict, actor: Actor, now: datetime | None = No
             if part > 0:
                 payments.refund(payment, part, "Cheaper amendment")
                 remaining -= part
-    _apply_items(booking, quote.items, quote.total_pence if refund_due else max(booking.amount_pence, quote.total_pence))
+    _apply_items(booking, quote.items, quote.total_pence if refund_due else max(booking.amount_pence, quote.total_pence),
+                 actor)
     return None
 
 
-def _apply_items(booking: Booking, items: dict, amount: int) -> None:
+def change_date(booking: Booking, slot_id: int, actor: Actor, now: datetime | None = None) -> Booking:
+    """Move a confirmed booking to another date, up to the cut-off; the price does not depend on the date.
+
+    The new place is taken first (SlotFull if the date has filled), then the old one given back.
+    """
+    now = now or utcnow()
+    db.session.execute(select(Booking.id).where(Booking.id == booking.id).with_for_update())
+    db.session.refresh(booking)
+    if not can_change(booking, now):
+        raise BookingRefused("This booking can no longer be changed online")
+    if booking.slot_id == slot_id:
+        return booking  # nothing to change (or a second click after the first moved it)
+    slot = db.session.get(BookingSlot, slot_id)
+    check_slot_day(slot, now)
+    place = slots.take_hold(slot.id, int(booking_rules()["hold_minutes"]), now)
+    slots.convert(place)
+    old_slot = booking.slot_id
+    booking.slot_id, booking.hold_id = slot.id, place.id
+    booking.reminders_sent = {}
+    slots.free_booked_place(old_slot)
+    db.session.flush()
+    db.session.refresh(booking)
+    _record_change(booking, actor)
+    return booking
+
+
+def _record_change(booking: Booking, actor: Actor) -> None:
+    """A public note on the case: in its history, and sent to the resident."""
+    case = db.session.get(Case, booking.case_id) if booking.case_id else None
+    if case is not None:
+        add_note(case, actor, f"Your booking is changed: {_summary(booking)}.", public=True)
+    db.session.flush()
+
+
+def _apply_items(booking: Booking, items: dict, amount: int, actor: Actor | None = None) -> None:
     booking.items = dict(items)
     booking.amount_pence = amount
-    case = db.session.get(Case, booking.case_id)
-    if case is not None:
-        notifications.queue_for_case(case, "transition", {"message": f"Your booking is changed: {_summary(booking)}."})
-    db.session.flush()
+    _record_change(booking, actor or Actor.resident())
 
 
 @payments.on_success("bulky_amend")

@@ -63,6 +63,10 @@ ACCOUNT_TEMPLATES = {
 }
 
 
+# Emails about a booking or subscription with no case (a payment link, a receipt). Each service adds its own.
+BOOKING_TEMPLATES: dict[str, dict[str, str]] = {}
+
+
 def render(template: str, values: dict[str, str]) -> str:
     """Fill {placeholders} from plain values; unknown ones are left empty. Never evaluates anything."""
     return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")), template)
@@ -129,6 +133,15 @@ def deliver_notification(message: OutboxMessage) -> None:
 def deliver_account_email(message: OutboxMessage) -> None:
     template_name = message.payload["template"]
     template = ACCOUNT_TEMPLATES[template_name]
+    values = {"council": current_app.config["COUNCIL_NAME"], **message.payload.get("values", {})}
+    _store_and_send(message, None, "email", message.payload["to"], template_name,
+                    render(template["subject"], values), render(template["body"], values))
+
+
+@outbox.handler("booking_email")
+def deliver_booking_email(message: OutboxMessage) -> None:
+    template_name = message.payload["template"]
+    template = BOOKING_TEMPLATES[template_name]
     values = {"council": current_app.config["COUNCIL_NAME"], **message.payload.get("values", {})}
     _store_and_send(message, None, "email", message.payload["to"], template_name,
                     render(template["subject"], values), render(template["body"], values))

@@ -3,12 +3,12 @@ against an explicit table of who may do what. A route added without a row here f
 from __future__ import annotations
 
 import pytest
-from flask import url_for
+from flask import current_app, url_for
 
 from frontdoor.extensions import db
 from frontdoor.models import Customer, Task
 from frontdoor.models.base import utcnow
-from frontdoor.services import merges
+from frontdoor.services import merges, subscriptions
 from tests import factories
 from tests.conftest import csrf_from
 from tests.integration.test_caseworker import make_case
@@ -57,13 +57,21 @@ EXPECTED = {
     ("caseworker.merge", "GET"): {"team_lead", "admin"},
     ("caseworker.merge", "POST"): {"team_lead", "admin"},
     ("caseworker.undo_merge", "POST"): {"admin"},
+    # Garden waste subscriptions (issue 5): anyone on the phones takes, views and cancels them.
+    ("staff_garden.search", "GET"): ALL_STAFF,
+    ("staff_garden.view", "GET"): ALL_STAFF,
+    ("staff_garden.cancel", "POST"): CONTACT,
+    ("staff_garden.new", "GET"): CONTACT,
+    ("staff_garden.new", "POST"): CONTACT,
+    ("staff_garden.payment_return", "GET"): CONTACT,
 }
+STAFF_BLUEPRINTS = ("caseworker.", "staff_garden.")
 
 
 def _routes(app):
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("caseworker.") or rule.endpoint in PUBLIC:
+        if not rule.endpoint.startswith(STAFF_BLUEPRINTS) or rule.endpoint in PUBLIC:
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule, method))
@@ -85,9 +93,11 @@ def _fixtures():
     task = Task(case_id=case.id, team_id=case.team_id, title="Look", due_on=utcnow().date())
     db.session.add(task)
     db.session.flush()
-    return {"reference": case.reference, "case_id": case.id, "customer_id": other.id, "uprn": case.property.uprn,
-            "merge_id": row.id, "task_id": task.id, "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details",
-            "file_id": "no-such-file-0000000000"}
+    with current_app.test_request_context():
+        sub, payment = subscriptions.subscribe(case.property, 1, False)
+    return {"sub_ref": sub.reference, "payment_ref": payment.reference, "reference": case.reference, "case_id": case.id,
+            "customer_id": other.id, "uprn": case.property.uprn, "merge_id": row.id, "task_id": task.id,
+            "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000"}
 
 
 def _request(client, app, rule, method, values):
