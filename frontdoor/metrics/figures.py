@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, case, cast, func, literal, null, or_, select, union_all
 
 from frontdoor.extensions import db
 from frontdoor.metrics.filters import Filters
@@ -145,21 +145,24 @@ def contact_period_figures(f: Filters, previous: Filters) -> tuple[ContactFigure
     current, prev = ContactFigures(), ContactFigures()
     per = _months(first, f.end)
     if t is ContactMonthly:
-        span = f.__class__(f.period, min(first, previous.start), f.end, f.service, f.team_id, f.channel, f.ward)
-        rows = db.session.execute(
-            select(col, t.service, t.channel, t.outcome, t.team_id, t.contacts).where(*_where(t, span, col=col))
-        ).all()
-        for month, service, channel, outcome, team_id, n in rows:
-            n = int(n or 0)
-            if f.start <= month <= f.end:
-                current.add(service, channel, outcome, team_id, n)
-            elif previous.start <= month <= previous.end:
-                prev.add(service, channel, outcome, team_id, n)
-            if month >= first:
-                bucket = per[month]
-                bucket[1] += n
-                if channel in DIGITAL:
-                    bucket[0] += n
+        # One statement: both periods by service/channel/outcome/team, and the trend by month,
+        # each summed in the database (a few hundred rows back, not every monthly row).
+        bucket = _bucket(col, f, previous)
+        span = f.__class__(f.period, min(f.start, previous.start), max(f.end, previous.end), f.service, f.team_id,
+                           f.channel)
+        figures_q = (select(bucket.label("which"), cast(null(), Date).label("month"), t.service, t.channel, t.outcome,
+                            t.team_id, func.sum(t.contacts).label("n"), literal(0).label("digital"))
+                     .where(*_where(t, span, col=col)).group_by(bucket, t.service, t.channel, t.outcome, t.team_id))
+        window = f.__class__(f.period, first, f.end, f.service, f.team_id, f.channel)
+        trend_q = (select(literal(0), col, literal(""), literal(""), literal(""), literal(0), func.sum(t.contacts),
+                          func.sum(case((t.channel.in_(DIGITAL), t.contacts), else_=0)))
+                   .where(*_where(t, window, col=col)).group_by(col))
+        for which, month, service, channel, outcome, team_id, n, digital in db.session.execute(
+                union_all(figures_q, trend_q)).all():
+            if which:
+                (current if which == 1 else prev).add(service, channel, outcome, team_id, int(n or 0))
+            elif month is not None:
+                per[month] = [int(digital or 0), int(n or 0)]
         return current, prev, _trend_rows(per)
     bucket = _bucket(col, f, previous)
     span = f.__class__(f.period, min(f.start, previous.start), max(f.end, previous.end), f.service, f.team_id,
