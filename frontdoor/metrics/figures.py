@@ -358,4 +358,19 @@ def base_sla(f: Filters) -> dict:
     return {"closed": closed, "in_sla": ok, "compliance": ratio(ok, closed)}
 
 
+def base_advisor_fcr(f: Filters) -> dict:
+    from frontdoor.models import Contact
+
+    resolved = func.sum(case((Contact.outcome == "resolved_first_contact", 1), else_=0))
+    stmt = (select(Contact.staff_id, resolved, func.count()).select_from(Contact)
+            .where(Contact.started_at >= day_start_utc(f.start),
+                   Contact.started_at < day_start_utc(f.end + timedelta(days=1)),
+                   Contact.staff_id.is_not(None), Contact.channel.in_(ASSISTED), Contact.outcome.not_in(AVOIDABLE)))
+    if f.service:
+        stmt = stmt.where(Contact.reason == f.service)
+    if f.channel:
+        stmt = stmt.where(Contact.channel == f.channel)
+    return {s: (int(r), int(n)) for s, r, n in db.session.execute(stmt.group_by(Contact.staff_id)).all()}
+
+
 __all__ = ["dashboard", "contact_figures", "sla_figures", "base_contact_figures", "base_sla", "and_"]
