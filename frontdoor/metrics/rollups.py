@@ -17,11 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from frontdoor.extensions import db
 from frontdoor.metrics.localday import local_day
 from frontdoor.models import (
-    AdvisorDaily, Case, CaseDaily, CaseRollupMark, Contact, ContactDaily, ContactWardDaily, Customer, Property,
-    RollupPending,
+    AdvisorDaily, AdvisorMonthly, Case, CaseDaily, CaseMonthly, CaseRollupMark, Contact, ContactDaily, ContactMonthly,
+    ContactWardDaily, Customer, Property, RollupPending,
 )
 
 ASSISTED = ("phone", "face_to_face", "email")
+AVOIDABLE = ("progress_chase", "repeat")
 _FLAG = "frontdoor.rollups.pending"
 
 
@@ -64,8 +65,20 @@ def _add_counts(model, keys: tuple[str, ...], counts: dict[tuple, dict[str, int]
 
 CONTACT_KEYS = ("day", "service", "channel", "outcome", "team_id")
 WARD_KEYS = ("day", "ward", "service", "channel", "outcome", "team_id")
-ADVISOR_KEYS = ("day", "staff_id", "service", "channel", "outcome", "team_id")
+MONTH_KEYS = ("month", "service", "channel", "outcome", "team_id")
+ADVISOR_KEYS = ("day", "staff_id", "service", "channel", "team_id")
+ADVISOR_MONTH_KEYS = ("month", "staff_id", "service", "channel", "team_id")
 CASE_KEYS = ("day", "service", "team_id", "ward", "channel")
+CASE_MONTH_KEYS = ("month", "service", "team_id", "ward", "channel")
+
+
+def _add_case(deltas: tuple[dict, dict], mark: dict, sign: int) -> None:
+    """Count one case's contribution in (sign 1) or out (sign -1), daily and monthly."""
+    key = tuple(mark[k] for k in CASE_KEYS)
+    for table, k in zip(deltas, (key, (key[0].replace(day=1), *key[1:]))):
+        values = table.setdefault(k, {"closed": 0, "closed_in_sla": 0})
+        values["closed"] += sign
+        values["closed_in_sla"] += sign * mark["in_sla"]
 
 
 def _contact_facts(ids: list[int]):
@@ -86,17 +99,27 @@ def _contact_facts(ids: list[int]):
 
 def apply_contacts(ids: list[int]) -> None:
     main: Counter = Counter()
+    month: Counter = Counter()
     ward: Counter = Counter()
-    adv: Counter = Counter()
+    adv: dict = {}
+    adv_month: dict = {}
     for _id, started, service, channel, outcome, staff_id, team_id, ward_name in _contact_facts(ids):
         day = local_day(started)
         main[(day, service, channel, outcome, team_id)] += 1
+        month[(day.replace(day=1), service, channel, outcome, team_id)] += 1
         ward[(day, ward_name, service, channel, outcome, team_id)] += 1
-        if staff_id and channel in ASSISTED:
-            adv[(day, staff_id, service, channel, outcome, team_id)] += 1
+        if staff_id and channel in ASSISTED and outcome not in AVOIDABLE:
+            resolved = 1 if outcome == "resolved_first_contact" else 0
+            for table, first in ((adv, day), (adv_month, day.replace(day=1))):
+                counts = table.setdefault((first, staff_id, service, channel, team_id), {"assisted": 0, "resolved": 0})
+                counts["assisted"] += 1
+                counts["resolved"] += resolved
+    # Sorted keys: concurrent workers take the bucket rows' locks in one order, so they never deadlock.
     _add_counts(ContactDaily, CONTACT_KEYS, {k: {"contacts": v} for k, v in sorted(main.items())})
+    _add_counts(ContactMonthly, MONTH_KEYS, {k: {"contacts": v} for k, v in sorted(month.items())})
     _add_counts(ContactWardDaily, WARD_KEYS, {k: {"contacts": v} for k, v in sorted(ward.items())})
-    _add_counts(AdvisorDaily, ADVISOR_KEYS, {k: {"contacts": v} for k, v in sorted(adv.items())})
+    _add_counts(AdvisorDaily, ADVISOR_KEYS, dict(sorted(adv.items())))
+    _add_counts(AdvisorMonthly, ADVISOR_MONTH_KEYS, dict(sorted(adv_month.items())))
 
 
 def _case_mark(case_id: int):
@@ -124,21 +147,23 @@ def apply_cases(ids: list[int]) -> None:
     ids = sorted(set(ids))
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Case.id).where(Case.id.in_(ids)).order_by(Case.id).with_for_update())
+    deltas: tuple[dict, dict] = ({}, {})
     for case_id in ids:
         old = db.session.get(CaseRollupMark, case_id, populate_existing=True)
         new = _case_mark(case_id)
         if old is not None and new is not None and all(getattr(old, k) == v for k, v in new.items()):
             continue
         if old is not None:
-            _add_counts(CaseDaily, CASE_KEYS, {tuple(getattr(old, k) for k in CASE_KEYS):
-                                               {"closed": -1, "closed_in_sla": -old.in_sla}})
+            _add_case(deltas, {k: getattr(old, k) for k in (*CASE_KEYS, "in_sla")}, -1)
             db.session.delete(old)
             db.session.flush()
         if new is not None:
-            _add_counts(CaseDaily, CASE_KEYS, {tuple(new[k] for k in CASE_KEYS):
-                                               {"closed": 1, "closed_in_sla": new["in_sla"]}})
+            _add_case(deltas, new, 1)
             db.session.add(CaseRollupMark(case_id=case_id, **new))
             db.session.flush()
+    # One UPSERT per table, buckets in sorted order: concurrent workers lock them in the same order.
+    for model, keys, table in ((CaseDaily, CASE_KEYS, deltas[0]), (CaseMonthly, CASE_MONTH_KEYS, deltas[1])):
+        _add_counts(model, keys, {k: v for k, v in sorted(table.items()) if any(v.values())})
 
 
 def apply_pending(batch: int = 5000) -> int:
@@ -178,7 +203,8 @@ def catch_up(max_batches: int = 100) -> int:
     return total
 
 
-ROLLUP_MODELS = (ContactDaily, ContactWardDaily, AdvisorDaily, CaseDaily, CaseRollupMark)
+ROLLUP_MODELS = (ContactDaily, ContactMonthly, ContactWardDaily, AdvisorDaily, AdvisorMonthly, CaseDaily,
+                 CaseMonthly, CaseRollupMark)
 
 
 def rebuild(echo=None) -> None:
@@ -235,12 +261,23 @@ def _rebuild_postgres() -> None:
         INSERT INTO contact_daily (day, service, channel, outcome, team_id, contacts)
         SELECT day, service, channel, outcome, team_id, sum(n) FROM rollup_facts GROUP BY 1, 2, 3, 4, 5"""))
     db.session.execute(text("""
+        INSERT INTO contact_monthly (month, service, channel, outcome, team_id, contacts)
+        SELECT date_trunc('month', day)::date, service, channel, outcome, team_id, sum(contacts) FROM contact_daily
+        GROUP BY 1, 2, 3, 4, 5"""))
+    db.session.execute(text("""
         INSERT INTO contact_ward_daily (day, ward, service, channel, outcome, team_id, contacts)
         SELECT day, ward, service, channel, outcome, team_id, sum(n) FROM rollup_facts GROUP BY 1, 2, 3, 4, 5, 6"""))
     db.session.execute(text("""
-        INSERT INTO advisor_daily (day, staff_id, service, channel, outcome, team_id, contacts)
-        SELECT day, staff_id, service, channel, outcome, team_id, sum(n) FROM rollup_facts
-        WHERE staff_id IS NOT NULL AND channel IN ('phone', 'face_to_face', 'email') GROUP BY 1, 2, 3, 4, 5, 6"""))
+        INSERT INTO advisor_daily (day, staff_id, service, channel, team_id, assisted, resolved)
+        SELECT day, staff_id, service, channel, team_id, sum(n),
+               sum(CASE WHEN outcome = 'resolved_first_contact' THEN n ELSE 0 END) FROM rollup_facts
+        WHERE staff_id IS NOT NULL AND channel IN ('phone', 'face_to_face', 'email')
+          AND outcome NOT IN ('progress_chase', 'repeat')
+        GROUP BY 1, 2, 3, 4, 5"""))
+    db.session.execute(text("""
+        INSERT INTO advisor_monthly (month, staff_id, service, channel, team_id, assisted, resolved)
+        SELECT date_trunc('month', day)::date, staff_id, service, channel, team_id, sum(assisted), sum(resolved)
+        FROM advisor_daily GROUP BY 1, 2, 3, 4, 5"""))
     db.session.execute(text("""
         INSERT INTO case_rollup_marks (case_id, day, service, team_id, ward, channel, in_sla)
         SELECT k.id, (k.closed_at AT TIME ZONE 'Europe/London')::date, k.workflow_id, COALESCE(k.team_id, 0),
@@ -252,18 +289,24 @@ def _rebuild_postgres() -> None:
         INSERT INTO case_daily (day, service, team_id, ward, channel, closed, closed_in_sla)
         SELECT day, service, team_id, ward, channel, count(*), sum(in_sla) FROM case_rollup_marks
         GROUP BY 1, 2, 3, 4, 5"""))
+    db.session.execute(text("""
+        INSERT INTO case_monthly (month, service, team_id, ward, channel, closed, closed_in_sla)
+        SELECT date_trunc('month', day)::date, service, team_id, ward, channel, sum(closed), sum(closed_in_sla)
+        FROM case_daily GROUP BY 1, 2, 3, 4, 5"""))
     db.session.execute(text("DROP TABLE IF EXISTS rollup_facts"))
-    for table in ("contact_daily", "contact_ward_daily", "advisor_daily", "case_daily", "case_rollup_marks"):
+    for table in ("contact_daily", "contact_monthly", "contact_ward_daily", "advisor_daily", "advisor_monthly",
+                  "case_daily", "case_monthly", "case_rollup_marks"):
         db.session.execute(text(f"ANALYZE {table}"))  # fresh statistics, or the planner guesses after a bulk load
 
 
 def table_snapshot() -> dict[str, set]:
     """Every rollup's non-zero rows, for comparing incremental against rebuilt."""
     out = {}
-    for model in (ContactDaily, ContactWardDaily, AdvisorDaily, CaseDaily):
+    for model in (ContactDaily, ContactMonthly, ContactWardDaily, AdvisorDaily, AdvisorMonthly, CaseDaily,
+                  CaseMonthly):
         cols = [c for c in model.__table__.columns]
         rows = db.session.execute(select(*cols)).all()
-        value_cols = {"contacts", "closed", "closed_in_sla"}
+        value_cols = {"contacts", "closed", "closed_in_sla", "assisted", "resolved"}
         out[model.__tablename__] = {tuple(r) for r in rows
                                     if any(getattr(r, c) for c in value_cols if hasattr(r, c))}
     return out

@@ -37,7 +37,7 @@ TABLES = ("channels", "services", "team_fcr", "advisor_fcr", "sla", "trend", "ro
 def _choices():
     services = sorted(d.id for d in current_app.extensions["frontdoor.workflows"].all())
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
-    wards = list(db.session.scalars(select(Property.ward).distinct().order_by(Property.ward)))
+    wards = _cached("wards", lambda: list(db.session.scalars(select(Property.ward).distinct().order_by(Property.ward))))
     return services, teams, wards
 
 
@@ -52,30 +52,35 @@ def _filters() -> tuple[Filters, tuple]:
         abort(400, description=str(exc))
 
 
-_SERVICES_CACHE: dict = {}
+_CACHE: dict = {}
+
+
+def _cached(name: str, load):
+    """A few minutes per process: a DISTINCT over a table that grows with the data costs more than
+    the rest of the page, and the lists change rarely. Never cached under test."""
+    import time
+
+    key = (name, str(db.engine.url))
+    hit = _CACHE.get(key)
+    if hit and hit[0] > time.monotonic() and not current_app.testing:
+        return hit[1]
+    value = load()
+    _CACHE[key] = (time.monotonic() + 300, value)
+    return value
 
 
 def figures_services() -> list[str]:
-    """Services seen in the rollups (a retired workflow still has history). Cached a few minutes per
-    process: a DISTINCT over the rollup costs more than the rest of the page."""
-    import time
+    """Services seen in the rollups (a retired workflow still has history)."""
+    from frontdoor.models import ContactMonthly
 
-    from frontdoor.models import ContactDaily
-
-    key = str(db.engine.url)
-    hit = _SERVICES_CACHE.get(key)
-    if hit and hit[0] > time.monotonic() and not current_app.testing:
-        return hit[1]
-    services = list(db.session.scalars(select(ContactDaily.service).distinct()))
-    _SERVICES_CACHE[key] = (time.monotonic() + 300, services)
-    return services
+    return _cached("services", lambda: list(db.session.scalars(select(ContactMonthly.service).distinct())))
 
 
 @bp.get("/")
 @staff_required("team_lead")
 def index():
     f, (services, teams, wards) = _filters()
-    data = figures.dashboard(f)
+    data = figures.dashboard(f, teams=dict(teams))
     c = data["contacts"]
     mix_rows = sorted(((s.replace("_", " ").capitalize(), dict(v)) for s, v in c.by_service.items()))
     return render_template(

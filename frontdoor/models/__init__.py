@@ -12,7 +12,7 @@ from frontdoor.models.console import AuditLog, CustomerMerge, CustomerName, Task
 from frontdoor.models.accounts import AccountAudit, AccountToken, Feedback, ResidentAccount  # noqa: F401
 from frontdoor.models.feedback import Feedback  # noqa: F401
 from frontdoor.models.metrics import (  # noqa: F401
-    AdvisorDaily, CaseDaily, CaseRollupMark, ChannelCost, ContactDaily, ContactWardDaily, RollupPending,
+    AdvisorDaily, AdvisorMonthly, CaseDaily, CaseMonthly, CaseRollupMark, ChannelCost, ContactDaily, ContactMonthly, ContactWardDaily, RollupPending,
 )
 from frontdoor.models.workflows import WorkflowSnapshot  # noqa: F401
 from frontdoor.models.collections import CollectionRecord  # noqa: F401

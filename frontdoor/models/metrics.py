@@ -40,12 +40,12 @@ class ContactWardDaily(db.Model):
     contacts: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class AdvisorDaily(db.Model):
-    """Assisted contacts by advisor: first-contact resolution per person."""
+class ContactMonthly(db.Model):
+    """contact_daily by local calendar month: a month, quarter or year (with its previous period and
+    the 12-month trend) reads a few thousand rows however many contacts there are."""
 
-    __tablename__ = "advisor_daily"
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    staff_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    __tablename__ = "contact_monthly"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first local day of the month
     service: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(30), primary_key=True)
@@ -53,11 +53,51 @@ class AdvisorDaily(db.Model):
     contacts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AdvisorDaily(db.Model):
+    """First-contact resolution per advisor: assisted contacts that were not chases or repeats (the
+    FCR denominator) and how many were resolved first time. No outcome column: two counts per row."""
+
+    __tablename__ = "advisor_daily"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    assisted: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AdvisorMonthly(db.Model):
+    """advisor_daily by local calendar month, for month, quarter and year."""
+
+    __tablename__ = "advisor_monthly"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    assisted: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class CaseDaily(db.Model):
     """Cases closed per local day, and how many by their SLA due time."""
 
     __tablename__ = "case_daily"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    ward: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    closed_in_sla: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseMonthly(db.Model):
+    """case_daily by local calendar month, for month, quarter and year."""
+
+    __tablename__ = "case_monthly"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     service: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
     ward: Mapped[str] = mapped_column(String(100), primary_key=True, default="")

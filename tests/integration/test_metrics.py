@@ -201,3 +201,16 @@ def test_a_team_lead_cannot_set_unit_costs(client, login_as):
     login_as("team_lead")
     assert client.get("/staff/dashboards/costs").status_code == 403
     assert client.post("/staff/dashboards/costs", data={"phone": "0"}).status_code in (400, 403)
+
+
+def test_daily_and_monthly_rollups_give_the_same_figures(october, monkeypatch):
+    """Whole months read the monthly rollups; anything else the daily ones. They must agree."""
+    def summary(d):
+        c = d["contacts"]
+        return (c.total, c.digital, c.assisted, c.resolved_first, c.avoidable, dict(c.by_channel),
+                d["previous"].total, d["team_fcr"], d["advisor_fcr"], d["sla"], d["previous_sla"], d["trend"],
+                d["cost"])
+
+    monthly = summary(figures.dashboard(OCT))
+    monkeypatch.setattr(figures, "_months_only", lambda *periods: False)
+    assert summary(figures.dashboard(OCT)) == monthly
