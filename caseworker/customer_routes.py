@@ -24,9 +24,8 @@ def search():
     page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
     if result is not None and result.customers:
         # After rendering: the commit would expire what the template reads (a reload per object).
-        audit.record(current_user, "read", "customer.search", kind=result.kind,
-                     customer_ids=[c.id for c in result.customers[:50]])
-        outbox.commit()
+        audit.record_read(current_user, "customer.search", kind=result.kind,
+                          customer_ids=[c.id for c in result.customers[:50]])
     return page
 
 
@@ -60,8 +59,7 @@ def customer(customer_id, profile_form=None, status=200):
         profile_form=profile_form or ProfileForm(formdata=None, data={
             "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
     )
-    audit.record(current_user, "read", "customer.view", customer_id=found.id)
-    outbox.commit()
+    audit.record_read(current_user, "customer.view", customer_id=found.id)  # a refused form was rolled back
     return page, status
 
 
