@@ -1,0 +1,20 @@
+"""Links built in templates render as links, and the values in them stay escaped."""
+from __future__ import annotations
+
+from frontdoor.extensions import db
+from tests import factories
+from tests.integration.test_caseworker import make_case
+
+
+def test_case_and_customer_pages_render_their_links_and_escape_values(client, session, login_as):
+    factories.team("waste")
+    case = make_case("links@example.com")
+    case.customer.first_name = "<b>Bobby</b>"
+    db.session.commit()
+    login_as("caseworker")
+    html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert f'<a class="govuk-link" href="/staff/customers/{case.customer.id}">&lt;b&gt;Bobby&lt;/b&gt;' in html
+    assert f'<a class="govuk-link" href="/staff/properties/{case.property.uprn}">' in html
+    assert '<span class="council-logo">' in html and "&lt;span" not in html
+    html = client.get(f"/staff/customers/{case.customer.id}").get_data(as_text=True)
+    assert f'<a class="govuk-link" href="/staff/properties/{case.property.uprn}">' in html and "&lt;a " not in html
