@@ -205,6 +205,8 @@ def main() -> int:
     client = app.test_client()
     client.post("/staff/sign-in", data={"email": "bench@staff.test", "password": "bench-password-123"})
     targets = {"fuzzy name": 100.0}
+    # A shared machine skews the app column more than the SQL one: say how busy it was.
+    print(f"\nload average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"\n{'search':<12} {'app p50':>9} {'app p95':>9} {'SQL p50':>9} {'SQL p95':>9} {'app/SQL':>8} {'target':>8} {'p95/target':>10} {'hits':>6}")
     ok = True
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -228,6 +230,7 @@ def main() -> int:
             print(f"{kind:<12} {pct(app_times, 50):8.2f}ms {p95:8.2f}ms {pct(sql_times, 50):8.2f}ms {pct(sql_times, 95):8.2f}ms "
                   f"{statistics.median(app_times) / max(statistics.median(sql_times), 1e-9):7.1f}x {target:6.0f}ms "
                   f"{p95 / target:9.2f}  {hits}/{len(queries)}")
+    print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\nall within targets" if ok else "\nSOME TARGETS MISSED")
     return 0
 

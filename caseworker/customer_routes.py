@@ -24,10 +24,14 @@ def search():
     page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
     if result is not None and result.customers:
         # After rendering: the commit would expire what the template reads (a reload per object).
-        audit.record(current_user, "read", "customer.search", kind=result.kind,
-                     customer_ids=[c.id for c in result.customers[:50]])
-        outbox.commit()
+        audit.record_read(current_user, "customer.search", kind=result.kind,
+                          customer_ids=[c.id for c in result.customers[:50]])
     return page
+
+
+def _timeline_page() -> int:
+    page = request.args.get("page", 1, type=int)
+    return page if 0 < page <= 10_000 else 1
 
 
 def _customer_or_404(customer_id: int) -> Customer:
@@ -47,14 +51,15 @@ def customer(customer_id, profile_form=None, status=200):
     scope = single_view.customer_scope(found)
     page = render_template(
         "caseworker/customer.html", title=found.full_name or "Customer", customer=found,
-        cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope), timeline=single_view.timeline(scope),
+        cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope),
+        timeline=single_view.timeline(scope, _timeline_page()), bookings=single_view.bookings_in(scope),
+        subscriptions=single_view.subscriptions_in(scope),
         merges=merges.merges_of(found), outcome_labels=single_view.OUTCOME_LABELS, calendar=working_calendar(),
         service_title=single_view.service_title, form=MergeForm(formdata=None),
         profile_form=profile_form or ProfileForm(formdata=None, data={
             "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
     )
-    audit.record(current_user, "read", "customer.view", customer_id=found.id)
-    outbox.commit()
+    audit.record_read(current_user, "customer.view", customer_id=found.id)  # a refused form was rolled back
     return page, status
 
 
@@ -85,7 +90,8 @@ def property_view(uprn):
     scope = single_view.Scope(property_id=prop.id)
     return render_template(
         "caseworker/property.html", title=prop.single_line, prop=prop, residents=single_view.property_residents(prop),
-        cases=single_view.cases_in(scope), timeline=single_view.timeline(scope), calendar=working_calendar(),
+        cases=single_view.cases_in(scope), timeline=single_view.timeline(scope, _timeline_page()), calendar=working_calendar(),
+        bookings=single_view.bookings_in(scope), subscriptions=single_view.subscriptions_in(scope),
         service_title=single_view.service_title, weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     )
 

@@ -123,3 +123,14 @@ class ProfileForm(FlaskForm):
     contact_preference = RadioField("How do they want updates?", choices=choices([
         ("email", "Email"), ("sms", "Text message"), ("none", "No updates")]),
         validators=[InputRequired("Choose how they want updates")], widget=GovRadioInput())
+
+
+from flask_wtf.file import FileField  # noqa: E402
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput  # noqa: E402
+from wtforms import BooleanField  # noqa: E402
+
+
+class AttachmentForm(FlaskForm):
+    # The file is checked by content and size in the service, which gives the GOV.UK message.
+    file = FileField("File", widget=GovFileInput())
+    visible_to_resident = BooleanField("The resident can see this file on their request", widget=GovCheckboxInput())

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from caseworker.answers import answer_rows
-from caseworker.forms import (AskInformationForm, ClaimForm, choices, AssignForm, BulkForm, NoteForm, SignInForm, TaskForm,
+from caseworker.forms import (AskInformationForm, AttachmentForm, ClaimForm, choices, AssignForm, BulkForm, NoteForm, SignInForm, TaskForm,
                               TransitionForm)
 from frontdoor.auth import is_staff, staff_required
 from frontdoor.extensions import db, limiter
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
-from frontdoor.services import audit, case_work, outbox, queues
+from frontdoor.services import audit, case_attachments, case_work, outbox, queues
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import working_calendar
 from frontdoor.services.registry import definition as get_definition
@@ -214,6 +214,8 @@ def _render_case(found, form=None, error=None, status=200, **forms):
         ask_transition=next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None) if can_work else None,
         tasks=case_work.tasks_for_case(found), related=case_work.related_cases(found),
         answer_rows=answer_rows(found, definition),
+        attachments=case_attachments.for_case(found), human_size=case_attachments.human_size,
+        attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
     )
     audit.record(current_user, "read", "case.view", customer_id=found.customer_id, case_id=found.id)
     outbox.commit()
@@ -264,6 +266,41 @@ def add_note(reference):
         flash("Note added.", "success")
         return redirect(url_for(".case", reference=reference))
     return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, note_form=form)
+
+
+@bp.post("/cases/<reference>/attachments")
+@staff_required("caseworker", "team_lead")
+def attach(reference):
+    found = _workable_case(reference)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        abort(400, "Your form has expired. Go back, refresh the page and try again.")
+    try:
+        row = case_attachments.attach(found, _actor(), request.files.get("file"),
+                                      visible_to_resident=bool(form.visible_to_resident.data))
+    except case_attachments.AttachmentRefused as exc:
+        outbox.rollback()
+        form.file.errors = [str(exc)]
+        return _render_case(queues.case_by_reference(reference), error=str(exc), status=400, attachment_form=form)
+    audit.record(current_user, "write", "case.attachment", customer_id=found.customer_id, case_id=found.id,
+                 attachment_id=row.id)
+    outbox.commit()
+    flash(f"{row.name} attached.", "success")
+    return redirect(url_for(".case", reference=reference))
+
+
+@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
+@staff_required()
+def attachment(reference, attachment_id):
+    found = _case_or_404(reference)
+    row = case_attachments.find(found, attachment_id)
+    if row is None or not case_attachments.path_of(row).is_file():
+        abort(404)
+    audit.record(current_user, "read", "case.attachment", customer_id=found.customer_id, case_id=found.id,
+                 attachment_id=row.id)
+    outbox.commit()
+    return send_file(case_attachments.open_bytes(row), mimetype=case_attachments.MIME[row.kind], as_attachment=True,
+                     download_name=row.name)
 
 
 @bp.post("/cases/<reference>/ask")

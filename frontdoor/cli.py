@@ -17,6 +17,7 @@ def init_app(app):
     app.cli.add_command(outbox_group)
     app.cli.add_command(metrics_group)
     app.cli.add_command(collections_group)
+    app.cli.add_command(customers_group)
 
 
 @click.command("seed-demo")
@@ -172,3 +173,20 @@ def collections_import(sheet):
                f"{len(report.problems)} rows refused")
     if report.problems:
         sys.exit(1)
+
+
+@click.group("customers")
+def customers_group():
+    """Customer records."""
+
+
+@customers_group.command("reindex")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 50_000))
+@with_appcontext
+def customers_reindex(batch_size):
+    """Back-fill search columns (name key, normalised email and phone) and the names table; safe to re-run."""
+    from frontdoor.extensions import db
+    from frontdoor.services.customer_reindex import reindex
+
+    counts = reindex(batch_size, db.session.commit, click.echo)
+    click.echo(f"reindexed: {counts.customers} customers filled, {counts.names} names added, {counts.batches} batches")

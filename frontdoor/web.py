@@ -23,6 +23,10 @@ TITLES = {
 
 
 def init_app(app):
+    from frontdoor import fragments
+
+    fragments.init_app(app)
+
     @app.before_request
     def refuse_nul_characters():
         # No person types a NUL; PostgreSQL cannot store one in text, so it would surface as a 500.

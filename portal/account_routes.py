@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, session, url_for
 from flask_login import login_user, logout_user
 
 from frontdoor.auth import current_resident, resident_required
 from frontdoor.extensions import db, limiter
-from frontdoor.services import accounts, outbox, subscriptions
+from frontdoor.services import accounts, case_attachments, outbox, subscriptions
 from frontdoor.services import resident_cases as mine
 from frontdoor.services.accounts import AccountError
 from frontdoor.services.customers import split_name
@@ -259,13 +259,25 @@ def _request_page(case, status=200, action_error=None, info_form=None, feedback_
         timeline=[e for e in case.events if e.public_message], actions=mine.resident_transitions(case, account),
         action_form=ActionForm(), info_form=info_form or InformationForm(formdata=None),
         can_add=mine.can_add_information(case), feedback=mine.feedback_for(case),
-        feedback_form=feedback_form or FeedbackForm(formdata=None), action_error=action_error), status
+        feedback_form=feedback_form or FeedbackForm(formdata=None), action_error=action_error,
+        attachments=case_attachments.for_case(case, resident=True), human_size=case_attachments.human_size), status
 
 
 @bp.get("/requests/<reference>", endpoint="request")
 @resident_required
 def request_(reference):
     return _request_page(_mine_or_404(reference))
+
+
+@bp.get("/requests/<reference>/attachments/<int:attachment_id>")
+@resident_required
+def attachment(reference, attachment_id):
+    """A file staff attached and marked visible, on the resident's own request; anything else is not found."""
+    row = case_attachments.find(_mine_or_404(reference), attachment_id, resident=True)
+    if row is None or not case_attachments.path_of(row).is_file():
+        abort(404)
+    return send_file(case_attachments.open_bytes(row), mimetype=case_attachments.MIME[row.kind], as_attachment=True,
+                     download_name=row.name)
 
 
 @bp.post("/requests/<reference>/action")

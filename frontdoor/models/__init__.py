@@ -17,3 +17,4 @@ from frontdoor.models.metrics import (  # noqa: F401
 from frontdoor.models.workflows import WorkflowSnapshot  # noqa: F401
 from frontdoor.models.collections import CollectionRecord  # noqa: F401
 from frontdoor.models.api import ApiCallLog, ApiKey  # noqa: F401
+from frontdoor.models.attachments import CaseAttachment  # noqa: F401

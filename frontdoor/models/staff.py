@@ -43,7 +43,8 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    teams: Mapped[list[Team]] = relationship(secondary=staff_teams, lazy="selectin")
+    # Loaded when a page asks (queues, tasks), not with every signed-in request: search never needs them.
+    teams: Mapped[list[Team]] = relationship(secondary=staff_teams, lazy="select")
 
     def get_id(self) -> str:
         # Prefixed so a staff session can never be mistaken for a resident's.

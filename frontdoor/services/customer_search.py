@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select, text
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, Customer, Property
@@ -53,11 +53,13 @@ def classify(query: str) -> tuple[str, str]:
     return "name", name_key(q) or ""
 
 
-def _live(query):
-    # The results table shows each address: load them in one query, not one per row.
+def _live(query, with_property: bool = True):
+    # The results table shows each address: joined in the same round trip, not one query per row.
     # Containers are not shown here: don't let Property's default eager load fetch them.
-    return query.where(Customer.merged_into_id.is_(None)).options(
-        selectinload(Customer.property).lazyload(Property.containers))
+    query = query.where(Customer.merged_into_id.is_(None))
+    if not with_property:  # the properties are already in the session: customer.property costs nothing
+        return query
+    return query.options(joinedload(Customer.property).lazyload(Property.containers))
 
 
 def search(query: str, limit: int = LIMIT) -> SearchResult:
@@ -70,7 +72,9 @@ def search(query: str, limit: int = LIMIT) -> SearchResult:
     elif kind == "phone":
         result.customers = list(db.session.scalars(_live(select(Customer).where(Customer.phone_e164 == value)).limit(limit)))
     elif kind == "reference":
-        case = db.session.scalar(select(Case).where(Case.reference == value))
+        # One round trip: the case, its customer and their address; not its history, not the bins.
+        case = db.session.scalar(select(Case).where(Case.reference == value).options(
+            lazyload(Case.events), joinedload(Case.customer).joinedload(Customer.property).lazyload(Property.containers)))
         if case is not None:
             result.cases = [case]
             if case.customer is not None:
@@ -91,7 +95,8 @@ def search(query: str, limit: int = LIMIT) -> SearchResult:
         ids = [p.id for p in result.properties]
         if ids:
             result.customers = list(db.session.scalars(
-                _live(select(Customer).where(Customer.property_id.in_(ids))).order_by(Customer.last_name).limit(limit)))
+                _live(select(Customer).where(Customer.property_id.in_(ids)), with_property=False)
+                .order_by(Customer.last_name).limit(limit)))
     elif kind == "name":
         return _by_name(value, limit, result)
     return result

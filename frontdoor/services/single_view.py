@@ -1,7 +1,10 @@
-"""The single view of a customer, and of a property: every case and contact in one timeline.
+"""The single view of a customer, and of a property: every case, contact, task, payment, booking and
+subscription in one timeline, newest first, a page at a time.
 
-The timeline is built from sources: each is a function returning TimelineEntry rows. Payments,
-bookings and subscriptions (other issues) add a source to SOURCES; the view needs no change.
+Each source gives two things: the keys of its rows in a scope (when, and an id) as a SELECT, and a
+loader that turns a page's ids into TimelineEntry rows. The keys of every source go into one
+UNION ALL that is sorted and cut to a page in the database, so a customer with thousands of contacts
+costs one small query plus one per kind on the page, whatever the page holds.
 """
 from __future__ import annotations
 
@@ -9,24 +12,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from sqlalchemy import Select, literal, or_, select, union_all
 from sqlalchemy import case as sql_case
-from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
-from frontdoor.models import Case, Contact, Customer, Property, Task
+from frontdoor.models import Booking, Case, Contact, Customer, GardenSubscription, Payment, Property, Task
 from frontdoor.services.registry import definition as get_definition
 
 OUTCOME_LABELS = {"self_served": "Self-served", "resolved_first_contact": "Resolved at first contact",
                   "handed_off": "Handed off", "progress_chase": "Progress chase", "repeat": "Repeat contact"}
+PAGE_SIZE = 50
+PANEL_LIMIT = 10  # bookings and subscriptions listed beside the profile
 
 
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # case, contact, task, payment, booking, subscription ...
+    kind: str  # case, contact, task, payment, booking, subscription
     title: str
     detail: str = ""
-    reference: str | None = None  # a case reference to link to
+    reference: str | None = None  # the case the entry belongs to: its detail page
+
+
+@dataclass
+class TimelinePage:
+    entries: list[TimelineEntry]
+    page: int
+    has_more: bool
 
 
 @dataclass
@@ -35,9 +48,24 @@ class Scope:
     property_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    keys: Callable[[Scope], Select | None]  # SELECT at, id for the scope; None when it has nothing there
+    load: Callable[[list[int]], dict[int, TimelineEntry]]
+
+
 def service_title(workflow_id: str) -> str:
     definition = get_definition(workflow_id)
     return definition.title if definition else workflow_id.replace("_", " ").capitalize()
+
+
+def pounds(pence: int) -> str:
+    return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ")
 
 
 def cases_in(scope: Scope) -> list[Case]:
@@ -50,48 +78,165 @@ def cases_in(scope: Scope) -> list[Case]:
     return list(db.session.scalars(query.order_by(open_first, Case.created_at.desc()).limit(200)))
 
 
-def contacts_in(scope: Scope) -> list[Contact]:
-    query = select(Contact)
+def _contact_filter(scope: Scope):
     if scope.customer_ids is not None:
-        query = query.where(Contact.customer_id.in_(scope.customer_ids))
-    if scope.property_id is not None:
-        living = select(Customer.id).where(Customer.property_id == scope.property_id)
-        cases = select(Case.id).where(Case.property_id == scope.property_id)
-        query = query.where(or_(Contact.customer_id.in_(living), Contact.case_id.in_(cases)))
+        return Contact.customer_id.in_(scope.customer_ids)
+    living = select(Customer.id).where(Customer.property_id == scope.property_id)
+    cases = select(Case.id).where(Case.property_id == scope.property_id)
+    return or_(Contact.customer_id.in_(living), Contact.case_id.in_(cases))
+
+
+def contacts_in(scope: Scope) -> list[Contact]:
+    query = select(Contact).where(_contact_filter(scope))
     return list(db.session.scalars(query.order_by(Contact.started_at.desc()).limit(200)))
 
 
-def _case_entries(scope: Scope) -> list[TimelineEntry]:
-    return [TimelineEntry(c.created_at, "case", f"{service_title(c.workflow_id)} raised ({c.channel.replace('_', ' ')})",
-                          f"State: {c.state.replace('_', ' ')}", c.reference) for c in cases_in(scope)]
+def _bookings_filter(scope: Scope):
+    if scope.customer_ids is not None:
+        return Booking.customer_id.in_(scope.customer_ids)
+    return Booking.property_id == scope.property_id
 
 
-def _contact_entries(scope: Scope) -> list[TimelineEntry]:
-    refs = dict(db.session.execute(select(Case.id, Case.reference).where(
-        Case.id.in_([c.case_id for c in contacts_in(scope) if c.case_id])) ).all())
-    out = []
-    for c in contacts_in(scope):
+def _subscriptions_filter(scope: Scope):
+    if scope.customer_ids is not None:
+        return GardenSubscription.customer_id.in_(scope.customer_ids)
+    return GardenSubscription.property_id == scope.property_id
+
+
+def bookings_in(scope: Scope, limit: int = PANEL_LIMIT) -> list[tuple[Booking, str | None]]:
+    """Bookings that were taken (not a hold that lapsed), newest first, with their case reference."""
+    query = (select(Booking, Case.reference).outerjoin(Case, Booking.case_id == Case.id)
+             .where(_bookings_filter(scope), Booking.status.notin_(("held", "expired")))
+             .order_by(Booking.created_at.desc(), Booking.id.desc()).limit(limit))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def subscriptions_in(scope: Scope, limit: int = PANEL_LIMIT) -> list[GardenSubscription]:
+    query = (select(GardenSubscription).where(_subscriptions_filter(scope))
+             .order_by(GardenSubscription.ends_on.desc(), GardenSubscription.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+def _case_keys(scope: Scope) -> Select:
+    query = select(Case.created_at, Case.id)
+    if scope.customer_ids is not None:
+        return query.where(Case.customer_id.in_(scope.customer_ids))
+    return query.where(Case.property_id == scope.property_id)
+
+
+def _case_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    return {c.id: TimelineEntry(c.created_at, "case", f"{service_title(c.workflow_id)} raised ({_label(c.channel)})",
+                                f"State: {_label(c.state)}", c.reference)
+            for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
+
+
+def _contact_keys(scope: Scope) -> Select:
+    return select(Contact.started_at, Contact.id).where(_contact_filter(scope))
+
+
+def _contact_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    out = {}
+    rows = db.session.execute(select(Contact, Case.reference).outerjoin(Case, Contact.case_id == Case.id)
+                              .where(Contact.id.in_(ids)))
+    for c, reference in rows:
         reason = "General enquiry" if c.reason == "general_enquiry" else service_title(c.reason)
         duration = f", {c.duration_seconds // 60} min {c.duration_seconds % 60} s" if c.duration_seconds else ""
-        out.append(TimelineEntry(c.started_at, "contact", f"{c.channel.replace('_', ' ').capitalize()} contact: {reason}",
-                                 f"{OUTCOME_LABELS.get(c.outcome, c.outcome)}{duration}", refs.get(c.case_id)))
+        out[c.id] = TimelineEntry(c.started_at, "contact", f"{_label(c.channel).capitalize()} contact: {reason}",
+                                  f"{OUTCOME_LABELS.get(c.outcome, c.outcome)}{duration}", reference)
     return out
 
 
-def _task_entries(scope: Scope) -> list[TimelineEntry]:
+def _task_keys(scope: Scope) -> Select | None:
     if scope.customer_ids is None:
-        return []
-    tasks = db.session.scalars(select(Task).where(Task.customer_id.in_(scope.customer_ids)).order_by(Task.id.desc()).limit(100))
-    return [TimelineEntry(t.created_at, "task", f"Task for {t.team.name}: {t.title}",
-                          f"Due {t.due_on:%-d %B %Y}, {t.status}") for t in tasks]
+        return None
+    return select(Task.created_at, Task.id).where(Task.customer_id.in_(scope.customer_ids))
 
 
-SOURCES: list[Callable[[Scope], list[TimelineEntry]]] = [_case_entries, _contact_entries, _task_entries]
+def _task_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    rows = db.session.execute(select(Task, Case.reference).outerjoin(Case, Task.case_id == Case.id)
+                              .options(joinedload(Task.team)).where(Task.id.in_(ids)))
+    return {t.id: TimelineEntry(t.created_at, "task", f"Task for {t.team.name}: {t.title}",
+                                f"Due {t.due_on:%-d %B %Y}, {t.status}", reference) for t, reference in rows}
 
 
-def timeline(scope: Scope) -> list[TimelineEntry]:
-    entries = [e for source in SOURCES for e in source(scope)]
-    return sorted(entries, key=lambda e: e.at.timestamp() if e.at.tzinfo else e.at.timestamp(), reverse=True)
+def _booking_keys(scope: Scope) -> Select:
+    return select(Booking.created_at, Booking.id).where(_bookings_filter(scope), Booking.status.notin_(("held", "expired")))
+
+
+def _booking_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    rows = db.session.execute(select(Booking, Case.reference).outerjoin(Case, Booking.case_id == Case.id)
+                              .where(Booking.id.in_(ids)))
+    return {b.id: TimelineEntry(b.created_at, "booking", f"Bulky waste collection booked for {b.slot.day:%-d %B %Y}",
+                                f"Booking {b.reference}, {_label(b.status)}, {pounds(b.amount_pence) if b.amount_pence else 'free'}",
+                                reference) for b, reference in rows}
+
+
+def _subscription_keys(scope: Scope) -> Select:
+    return select(GardenSubscription.created_at, GardenSubscription.id).where(_subscriptions_filter(scope))
+
+
+def _subscription_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    out = {}
+    for s in db.session.scalars(select(GardenSubscription).where(GardenSubscription.id.in_(ids))):
+        bins = f"{s.bins} bin{'s' if s.bins > 1 else ''}"
+        action = "renewed" if s.kind == "renew" else "taken out"
+        out[s.id] = TimelineEntry(s.created_at, "subscription", f"Garden waste subscription {action} ({bins})",
+                                  f"{s.starts_on:%-d %B %Y} to {s.ends_on:%-d %B %Y}, {_label(s.status)}")
+    return out
+
+
+def _payment_keys(scope: Scope) -> Select:
+    bookings = select(Booking.id).where(_bookings_filter(scope))
+    subscriptions = select(GardenSubscription.id).where(_subscriptions_filter(scope))
+    return (select(Payment.created_at, Payment.id)
+            .where(or_(Payment.booking_id.in_(bookings), Payment.subscription_id.in_(subscriptions))))
+
+
+def _payment_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    rows = db.session.execute(select(Payment, Case.reference).outerjoin(Booking, Payment.booking_id == Booking.id)
+                              .outerjoin(Case, Booking.case_id == Case.id).where(Payment.id.in_(ids)))
+    out = {}
+    for p, reference in rows:
+        refunded = f", {pounds(p.refunded_pence)} refunded" if p.refunded_pence else ""
+        out[p.id] = TimelineEntry(p.created_at, "payment", f"Payment of {pounds(p.amount_pence)}: {p.description}",
+                                  f"{_label(p.status).capitalize()}, reference {p.reference}{refunded}", reference)
+    return out
+
+
+SOURCES: list[Source] = [
+    Source("case", _case_keys, _case_load),
+    Source("contact", _contact_keys, _contact_load),
+    Source("task", _task_keys, _task_load),
+    Source("booking", _booking_keys, _booking_load),
+    Source("subscription", _subscription_keys, _subscription_load),
+    Source("payment", _payment_keys, _payment_load),
+]
+
+
+def timeline(scope: Scope, page: int = 1, per_page: int = PAGE_SIZE) -> TimelinePage:
+    """One page of the timeline, newest first; ties broken by kind and id so pages never overlap."""
+    page = max(1, page)
+    parts = []
+    for source in SOURCES:
+        keys = source.keys(scope)
+        if keys is not None:
+            at, ident = keys.selected_columns
+            parts.append(keys.with_only_columns(at.label("at"), literal(source.kind).label("kind"), ident.label("id")))
+    keys = union_all(*parts).subquery()
+    rows = db.session.execute(select(keys.c.at, keys.c.kind, keys.c.id)
+                              .order_by(keys.c.at.desc(), keys.c.kind, keys.c.id.desc())
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    loaded = {}
+    for source in SOURCES:
+        ids = [r.id for r in rows if r.kind == source.kind]
+        if ids:
+            loaded[source.kind] = source.load(ids)
+    entries = [loaded[r.kind][r.id] for r in rows if r.id in loaded.get(r.kind, {})]
+    return TimelinePage(entries, page, has_more)
 
 
 def customer_scope(customer: Customer) -> Scope:

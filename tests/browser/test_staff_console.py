@@ -93,6 +93,18 @@ def test_caseworker_works_the_queue_asks_for_information_and_closes(page, live_s
     axe_check(page)
     page.get_by_role("button", name="Claim this case").click()
     axe_check(page)
+    # A file the resident may see, then one that is not what it says it is: the error summary.
+    page.get_by_label("File", exact=True).set_input_files(
+        {"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 the letter"})
+    page.get_by_label("The resident can see this file on their request").check()
+    page.get_by_role("button", name="Attach file").click()
+    axe_check(page)
+    assert "Attached letter.pdf (PDF, the resident can see it)" in page.content()
+    page.get_by_label("File", exact=True).set_input_files(
+        {"name": "photo.png", "mimeType": "image/png", "buffer": b"MZ not a picture"})
+    page.get_by_role("button", name="Attach file").click()
+    axe_check(page)
+    assert "There is a problem" in page.content() and "The selected file must be a PDF" in page.content()
     page.get_by_label("What do you need from the resident?").fill("Was the bin out by 6am?")
     page.get_by_role("button", name="Ask for more information").click()
     axe_check(page)
@@ -127,7 +139,8 @@ def test_admin_and_team_lead_pages_pass_axe(page, live_server, axe_check):
     for path in ("/staff/admin/staff", "/staff/admin/staff/new", f"/staff/admin/staff/{admin.id}",
                  f"/staff/properties/{case.property.uprn}", f"/staff/customers/{dupe.id}/merge?into={case.customer_id}",
                  f"/staff/customers/{dupe.id}/merge?into={dupe.id}", "/staff/customers?q=sam+resident", "/staff/tasks",
-                 "/staff/contacts/new", f"/staff/cases/{case.reference}"):
+                 "/staff/contacts/new", f"/staff/cases/{case.reference}", f"/staff/customers/{case.customer_id}",
+                 f"/staff/customers/{case.customer_id}?page=2"):
         page.goto(f"{live_server.url}{path}")
         axe_check(page)
     # Error states: an empty staff form, and an empty contact start.

@@ -31,6 +31,8 @@ EXPECTED = {
     ("caseworker.case_file", "GET"): ALL_STAFF,  # a resident's upload on a case the user may see
     ("caseworker.add_note", "POST"): WORKERS,
     ("caseworker.ask_information", "POST"): WORKERS,
+    ("caseworker.attach", "POST"): WORKERS,  # a missing file is a 400 page, not a denial
+    ("caseworker.attachment", "GET"): ALL_STAFF,
     ("caseworker.add_task", "POST"): WORKERS,
     ("caseworker.tasks", "GET"): WORKERS,
     ("caseworker.task_done", "POST"): WORKERS,
@@ -83,6 +85,18 @@ def test_every_staff_route_has_an_expectation(app):
     assert routes == set(EXPECTED), f"missing: {routes - set(EXPECTED)}; stale: {set(EXPECTED) - routes}"
 
 
+def _attachment(case):
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from frontdoor.services import case_attachments
+    from frontdoor.services.actors import Actor
+
+    upload = FileStorage(BytesIO(b"%PDF-1.4 matrix"), filename="matrix.pdf")
+    return case_attachments.attach(case, Actor.system(), upload, visible_to_resident=False)
+
+
 def _fixtures():
     factories.team("waste")
     case = make_case("matrix@example.com")
@@ -93,11 +107,13 @@ def _fixtures():
     task = Task(case_id=case.id, team_id=case.team_id, title="Look", due_on=utcnow().date())
     db.session.add(task)
     db.session.flush()
+    attachment = _attachment(case)
     with current_app.test_request_context():
         sub, payment = subscriptions.subscribe(case.property, 1, False)
     return {"sub_ref": sub.reference, "payment_ref": payment.reference, "reference": case.reference, "case_id": case.id,
             "customer_id": other.id, "uprn": case.property.uprn, "merge_id": row.id, "task_id": task.id,
-            "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000"}
+            "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000",
+            "attachment_id": attachment.id}
 
 
 def _request(client, app, rule, method, values):
