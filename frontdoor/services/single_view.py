@@ -33,6 +33,7 @@ class TimelineEntry:
     title: str
     detail: str = ""
     reference: str | None = None  # the case the entry belongs to: its detail page
+    subscription_ref: str | None = None  # the garden waste subscription it belongs to: its staff page
 
 
 @dataclass
@@ -183,7 +184,8 @@ def _subscription_load(ids: list[int]) -> dict[int, TimelineEntry]:
         bins = f"{s.bins} bin{'s' if s.bins > 1 else ''}"
         action = "renewed" if s.kind == "renew" else "taken out"
         out[s.id] = TimelineEntry(s.created_at, "subscription", f"Garden waste subscription {action} ({bins})",
-                                  f"{s.starts_on:%-d %B %Y} to {s.ends_on:%-d %B %Y}, {_label(s.status)}")
+                                  f"{s.starts_on:%-d %B %Y} to {s.ends_on:%-d %B %Y}, {_label(s.status)}",
+                                  subscription_ref=s.reference)
     return out
 
 
@@ -195,13 +197,17 @@ def _payment_keys(scope: Scope) -> Select:
 
 
 def _payment_load(ids: list[int]) -> dict[int, TimelineEntry]:
-    rows = db.session.execute(select(Payment, Case.reference).outerjoin(Booking, Payment.booking_id == Booking.id)
-                              .outerjoin(Case, Booking.case_id == Case.id).where(Payment.id.in_(ids)))
+    rows = db.session.execute(select(Payment, Case.reference, GardenSubscription.reference)
+                              .outerjoin(Booking, Payment.booking_id == Booking.id)
+                              .outerjoin(Case, Booking.case_id == Case.id)
+                              .outerjoin(GardenSubscription, Payment.subscription_id == GardenSubscription.id)
+                              .where(Payment.id.in_(ids)))
     out = {}
-    for p, reference in rows:
+    for p, reference, subscription_ref in rows:
         refunded = f", {pounds(p.refunded_pence)} refunded" if p.refunded_pence else ""
         out[p.id] = TimelineEntry(p.created_at, "payment", f"Payment of {pounds(p.amount_pence)}: {p.description}",
-                                  f"{_label(p.status).capitalize()}, reference {p.reference}{refunded}", reference)
+                                  f"{_label(p.status).capitalize()}, reference {p.reference}{refunded}", reference,
+                                  subscription_ref)
     return out
 
 

@@ -30,7 +30,7 @@ def _services_for(customer, prop, case):
     lapsed = Booking(reference="BK-LAPSED", workflow_id="bulky_waste", slot_id=slot.id, property_id=prop.id,
                      customer_id=customer.id, items={"sofa": 1}, amount_pence=3250, status="expired",
                      created_at=now - timedelta(days=4))
-    sub = GardenSubscription(property_id=prop.id, customer_id=customer.id, bins=2, starts_on=date(2026, 4, 1),
+    sub = GardenSubscription(reference="GW-TEST-0001", property_id=prop.id, customer_id=customer.id, bins=2, starts_on=date(2026, 4, 1),
                              ends_on=date(2027, 3, 31), status="active", amount_pence=9000, created_at=now - timedelta(days=2))
     db.session.add_all([paid, lapsed, sub])
     db.session.flush()
@@ -84,6 +84,8 @@ def test_customer_and_property_pages_show_them_with_links(client, session, login
     assert 'id="subscriptions"' in html and "2 bins, 1 Apr 2026 to 31 Mar 2027" in html
     assert 'id="bookings"' in html and f'href="/staff/cases/{case.reference}">BK-PAID1</a>' in html
     assert "BK-LAPSED" not in html
+    # The subscription and its payment link to the subscription's staff page.
+    assert html.count('href="/staff/garden-waste/GW-TEST-0001">GW-TEST-0001</a>') == 2
     html = client.get(f"/staff/properties/{prop.uprn}").get_data(as_text=True)
     assert "Garden waste subscription taken out (2 bins)" in html and "Payment of £32.50" in html
     assert "2 bins, 1 Apr 2026" in html and "5 bins" not in html
