@@ -45,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from frontdoor import api, auth, cli, ops, security, web
     from frontdoor.services import notifications  # noqa: F401  registers the outbox handler
+    from frontdoor.services import retention  # noqa: F401  registers the file-removal handler
     from frontdoor.services import bulky, subscriptions  # noqa: F401  register payment success handlers
 
     _check_snapshots(app)

@@ -104,10 +104,9 @@ def apply_rollups() -> int:
 
 def anonymise_expired_cases() -> int:
     """Daily: anonymise closed cases past their service's retention period. Safe to run twice."""
-    from frontdoor.extensions import db
-    from frontdoor.services import retention
+    from frontdoor.services import outbox, retention
 
     with _app_context():
         count = retention.anonymise_expired()
-        db.session.commit()
+        outbox.commit()  # then the files of the anonymised cases are removed
         return count

@@ -2,21 +2,35 @@
 everything held about a person for a subject access request.
 
 Retention is data: `retention: {closed_days: N}` at the top of a workflow definition. A service
-without it keeps cases (the council decides per service).
+without it keeps cases (the council decides per service). Files go too: the resident's uploads in
+the answers and staff attachments, their rows at once and the files themselves through the outbox
+once the anonymising commit has happened (a rollback must not leave rows pointing at deleted files).
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from frontdoor.extensions import db
-from frontdoor.models import Case, Contact, Customer
+from frontdoor.models import Booking, Case, CaseAttachment, CaseEvent, Contact, Customer, GardenSubscription, Payment
 from frontdoor.models.base import utcnow
+from frontdoor.services import outbox, uploads
 from frontdoor.services.registry import registry
+from frontdoor.services.workflow_versions import for_case
 
 REMOVED = "[removed]"
 MARK = "_anonymised_at"
+_FILE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the random names uploads are stored under
+
+
+@outbox.handler("remove_files")
+def _remove_files(message) -> None:
+    folder = uploads.upload_dir()
+    for file_id in message.payload.get("file_ids", []):
+        if isinstance(file_id, str) and _FILE_ID.fullmatch(file_id):
+            (folder / file_id).unlink(missing_ok=True)  # gone already: a retry changes nothing
 
 
 def retention_days(definition) -> int | None:
@@ -43,8 +57,11 @@ def anonymise_expired(now: datetime | None = None, limit: int = 500) -> int:
             for question in personal:
                 if question in answers:
                     answers[question] = REMOVED
+            file_ids = _remove_answer_files(case, answers) + _remove_attachments(case)
             answers[MARK] = now.isoformat()
             case.answers = answers
+            if file_ids:
+                outbox.add("remove_files", {"file_ids": file_ids}, case)
             customer = case.customer
             case.customer_id = None
             case.customer = None
@@ -58,6 +75,28 @@ def anonymise_expired(now: datetime | None = None, limit: int = 500) -> int:
     return done
 
 
+def _remove_answer_files(case: Case, answers: dict) -> list[str]:
+    """The resident's uploads: the answer becomes REMOVED; returns the stored names to delete."""
+    definition = for_case(case)
+    ids = []
+    for key, value in list(answers.items()):
+        question = definition.question(key) if definition else None
+        if question is not None and question.type == "file" and isinstance(value, list):
+            ids += [f["id"] for f in value if isinstance(f, dict) and isinstance(f.get("id"), str)]
+            answers[key] = REMOVED
+    return ids
+
+
+def _remove_attachments(case: Case) -> list[str]:
+    """Staff attachments: rows deleted, their file names in the history removed too (a name can be personal)."""
+    rows = list(db.session.scalars(select(CaseAttachment).where(CaseAttachment.case_id == case.id)))
+    for row in rows:
+        db.session.delete(row)
+    for event in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == "attachment")):
+        event.data = {**(event.data or {}), "name": REMOVED}
+    return [row.file_id for row in rows]
+
+
 def _has_other_records(customer: Customer) -> bool:
     return db.session.scalar(select(Case.id).where(Case.customer_id == customer.id).limit(1)) is not None
 
@@ -66,6 +105,7 @@ def _anonymise_customer(customer: Customer) -> None:
     customer.first_name, customer.last_name = REMOVED, ""
     customer.email = customer.email_normalised = None
     customer.phone = customer.phone_e164 = None
+    customer.search_name = None
     customer.flags = {}
 
 
@@ -73,6 +113,14 @@ def subject_access_export(customer: Customer) -> dict:
     """Everything held about one person, as JSON-ready data."""
     cases = db.session.scalars(select(Case).where(Case.customer_id == customer.id).order_by(Case.id)).all()
     contacts = db.session.scalars(select(Contact).where(Contact.customer_id == customer.id).order_by(Contact.id)).all()
+    attachments = db.session.execute(select(CaseAttachment, Case.reference).join(Case, CaseAttachment.case_id == Case.id)
+                                     .where(Case.customer_id == customer.id).order_by(CaseAttachment.id)).all()
+    bookings = db.session.scalars(select(Booking).where(Booking.customer_id == customer.id).order_by(Booking.id)).all()
+    subscriptions = db.session.scalars(select(GardenSubscription).where(GardenSubscription.customer_id == customer.id)
+                                       .order_by(GardenSubscription.id)).all()
+    payments = db.session.scalars(select(Payment).where(or_(
+        Payment.booking_id.in_([b.id for b in bookings]), Payment.subscription_id.in_([s.id for s in subscriptions])
+    )).order_by(Payment.id)).all()
 
     def iso(value):
         return value.isoformat() if value else None
@@ -94,6 +142,17 @@ def subject_access_export(customer: Customer) -> dict:
             }
             for c in cases
         ],
-        "contacts": [{"channel": x.channel, "reason": x.reason, "outcome": x.outcome, "case_id": x.case_id}
-                     for x in contacts],
+        "contacts": [{"channel": x.channel, "reason": x.reason, "outcome": x.outcome, "case_id": x.case_id,
+                      "at": iso(x.started_at)} for x in contacts],
+        "attachments": [{"case": reference, "name": a.name, "kind": a.kind, "size": a.size,
+                         "visible_to_resident": a.visible_to_resident, "at": iso(a.created_at)}
+                        for a, reference in attachments],
+        "bookings": [{"reference": b.reference, "service": b.workflow_id, "status": b.status, "items": b.items,
+                      "amount_pence": b.amount_pence, "created_at": iso(b.created_at)} for b in bookings],
+        "subscriptions": [{"reference": s.reference, "bins": s.bins, "starts_on": iso(s.starts_on),
+                           "ends_on": iso(s.ends_on), "status": s.status, "amount_pence": s.amount_pence}
+                          for s in subscriptions],
+        "payments": [{"reference": p.reference, "service": p.service, "description": p.description,
+                      "amount_pence": p.amount_pence, "refunded_pence": p.refunded_pence, "status": p.status,
+                      "created_at": iso(p.created_at)} for p in payments],
     }

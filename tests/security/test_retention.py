@@ -93,3 +93,91 @@ def test_subject_access_export_is_for_admins_only(client, session, login_as):
     assert data["customer"]["email"] == "sar@example.com"
     assert [c["reference"] for c in data["cases"]] == [case.reference]
     assert client.get("/staff/privacy/customers/999999/export.json").status_code == 404
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def fly_tipping_retention(app):
+    d = definition("fly_tipping")
+    saved = dict(d.raw)
+    d.raw["retention"] = {"closed_days": 30}
+    yield d
+    d.raw.clear()
+    d.raw.update(saved)
+
+
+def test_anonymising_removes_uploads_and_attachments_after_the_commit(session, fly_tipping_retention):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from frontdoor.models import CaseAttachment, CaseEvent, OutboxMessage
+    from frontdoor.services import case_attachments, outbox, uploads
+
+    factories.team("environment")
+    photo = uploads.save([{"id": "resident-photo-0000001", "name": "tip.png", "kind": "png", "size": len(PNG),
+                           "_bytes": PNG}])
+    case = submit(definition("fly_tipping"), {
+        "what": ["household"], "amount": "car_boot", "hazardous": "no",
+        "location": {"description": "Behind the shops"}, "photo": photo,
+        "full_name": "Sam Jones", "email": "sam.jones@example.com"}, "web", None, Actor.resident()).case
+    attached = case_attachments.attach(case, Actor.system(), FileStorage(io.BytesIO(PNG), filename="Sam Jones letter.png"),
+                                       visible_to_resident=False)
+    case.state_category, case.closed_at = "closed", utcnow() - timedelta(days=40)
+    db.session.flush()
+    folder = uploads.upload_dir()
+    assert (folder / "resident-photo-0000001").is_file() and (folder / attached.file_id).is_file()
+
+    assert retention.anonymise_expired() == 1
+    assert case.answers["photo"] == retention.REMOVED and case.answers["email"] == retention.REMOVED
+    assert db.session.query(CaseAttachment).filter_by(case_id=case.id).count() == 0
+    event = db.session.query(CaseEvent).filter_by(case_id=case.id, kind="attachment").one()
+    assert event.data["name"] == retention.REMOVED  # the history keeps that a file was attached, not its name
+    # The files stay until the anonymising commit; then the outbox removes them, and a repeat is harmless.
+    assert (folder / attached.file_id).is_file()
+    message = db.session.query(OutboxMessage).filter_by(case_id=case.id, kind="remove_files").one()
+    assert sorted(message.payload["file_ids"]) == sorted(["resident-photo-0000001", attached.file_id])
+    outbox.HANDLERS["remove_files"](message)
+    outbox.HANDLERS["remove_files"](message)
+    assert not (folder / "resident-photo-0000001").exists() and not (folder / attached.file_id).exists()
+
+
+def test_file_removal_ignores_names_that_are_not_ours(session, tmp_path):
+    from frontdoor.models import OutboxMessage
+    from frontdoor.services import outbox, uploads
+
+    keep = uploads.upload_dir().parent / "keep.txt"
+    keep.write_text("not an upload")
+    outbox.HANDLERS["remove_files"](OutboxMessage(kind="remove_files", payload={"file_ids": ["../keep.txt", 7]}))
+    assert keep.read_text() == "not an upload"
+    keep.unlink()
+
+
+def test_subject_access_export_has_bookings_subscriptions_payments_and_attachments(session):
+    import io
+    from datetime import date
+
+    from werkzeug.datastructures import FileStorage
+
+    from frontdoor.models import GardenSubscription, Payment
+    from frontdoor.services import case_attachments
+
+    case = _closed_case("sar2@example.com", 1)
+    customer = case.customer
+    case_attachments.attach(case, Actor.system(), FileStorage(io.BytesIO(PNG), filename="photo.png"),
+                            visible_to_resident=True)
+    sub = GardenSubscription(reference="GW-SAR-0001", property_id=case.property_id, customer_id=customer.id, bins=1,
+                             starts_on=date(2026, 4, 1), ends_on=date(2027, 3, 31), status="active", amount_pence=4500)
+    db.session.add(sub)
+    db.session.flush()
+    db.session.add(Payment(reference="PAY-SAR-1", provider="test", amount_pence=4500, status="success",
+                           service="garden_waste", fund_code="GARDEN", description="Garden waste subscription",
+                           subscription_id=sub.id))
+    db.session.flush()
+    data = retention.subject_access_export(customer)
+    assert [a["name"] for a in data["attachments"]] == ["photo.png"] and data["attachments"][0]["case"] == case.reference
+    assert [s["reference"] for s in data["subscriptions"]] == ["GW-SAR-0001"]
+    assert [(p["reference"], p["amount_pence"]) for p in data["payments"]] == [("PAY-SAR-1", 4500)]
+    assert data["bookings"] == []
