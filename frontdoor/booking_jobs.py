@@ -5,6 +5,7 @@
   return page (closed the tab); a success books (or refunds, if the date filled) and tells the resident.
 - send_bulky_reminders: the 3-day and 1-day reminders, each recorded on the booking so sent once.
 - lapse_garden_subscriptions: subscriptions past their end date become lapsed.
+- invite_garden_renewals: subscribers are emailed once when their renewal window opens.
 """
 from __future__ import annotations
 
@@ -53,3 +54,12 @@ def lapse_garden_subscriptions() -> int:
         lapsed = subscriptions.lapse_expired()
         outbox.commit()
         return lapsed
+
+
+def invite_garden_renewals() -> int:
+    from frontdoor.services import outbox, subscriptions
+
+    with _app_context():
+        sent = subscriptions.send_renewal_invitations()
+        outbox.commit()
+        return sent

@@ -5,8 +5,8 @@ The jobs it enqueues run on the ordinary workers; each is safe to run twice.
 from rq import cron
 
 import config
-from frontdoor.booking_jobs import (confirm_pending_payments, lapse_garden_subscriptions, release_expired_holds,
-                                   send_bulky_reminders)
+from frontdoor.booking_jobs import (confirm_pending_payments, invite_garden_renewals, lapse_garden_subscriptions,
+                                   release_expired_holds, send_bulky_reminders)
 from frontdoor.jobs import anonymise_expired_cases, sweep_outbox
 
 QUEUE = config.load()["RQ_QUEUE"]
@@ -25,3 +25,5 @@ cron.register(confirm_pending_payments, queue_name=QUEUE, kwargs={"older_than_se
 cron.register(send_bulky_reminders, queue_name=QUEUE, interval=900)
 # Garden waste subscriptions past their end date lapse just after midnight.
 cron.register(lapse_garden_subscriptions, queue_name=QUEUE, cron="5 0 * * *")
+# Renewal invitations when a subscription's renewal window opens: each recorded, so sent once.
+cron.register(invite_garden_renewals, queue_name=QUEUE, cron="0 9 * * *")

@@ -38,5 +38,6 @@ class GardenSubscription(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    renewal_invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # sent once
 
     property: Mapped[Property] = relationship()

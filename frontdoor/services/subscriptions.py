@@ -282,6 +282,38 @@ def lapse_expired(on: date | None = None) -> int:
     return len(expired)
 
 
+def send_renewal_invitations(on: date | None = None, limit: int = 500) -> int:
+    """Periodic: invite subscribers to renew once their renewal window opens. Each invitation is recorded
+    on the subscription (sent once); no email on record, or already renewed: nothing to send."""
+    on = on or today()
+    opens_by = on + timedelta(days=settings()["renewal_window_days"])
+    due = db.session.scalars(select(GardenSubscription).where(
+        GardenSubscription.status == "active", GardenSubscription.renewal_invited_at.is_(None),
+        GardenSubscription.ends_on >= on, GardenSubscription.ends_on <= opens_by,
+    ).order_by(GardenSubscription.id).limit(limit)).all()
+    sent = 0
+    for sub in due:
+        sub.renewal_invited_at = utcnow()
+        customer = db.session.get(Customer, sub.customer_id) if sub.customer_id else None
+        if customer is None or not customer.email or not can_renew(sub, on):
+            continue
+        outbox.add("booking_email", {"to": customer.email, "template": "garden_renewal", "values": {
+            "name": customer.full_name, "reference": sub.reference, "address": sub.property.single_line,
+            "ends": f"{sub.ends_on:%-d %B %Y}", "link": current_app.config["PUBLIC_URL"].rstrip("/") + "/garden-waste/",
+            "council_phone": current_app.config["COUNCIL_PHONE"],
+        }})
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+notifications.BOOKING_TEMPLATES["garden_renewal"] = {
+    "subject": "Renew your garden waste subscription {reference}",
+    "body": "Dear {name},\n\nYour garden waste subscription at {address} ends on {ends}. You can renew it now "
+    "for another year: {link}\n\nIf you need help, call {council_phone}.",
+}
+
+
 def _as_rule_facts(prop: Property) -> list[dict]:
     """Active garden waste subscriptions as the engine's rules read them (requires_subscription)."""
     return [

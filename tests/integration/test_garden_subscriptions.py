@@ -63,3 +63,44 @@ def test_amend_bins_charges_the_difference_and_cancel(session):
     assert subscriptions.active_subscriptions(prop) == []
     with pytest.raises(subscriptions.SubscriptionRefused):
         subscriptions.cancel(sub)
+
+
+def test_renewal_invitations_go_once_when_the_window_opens(session):
+    from frontdoor.models import OutboxMessage
+
+    customer = factories.customer("Rene", "Wall")
+    customer.email = "rene@example.com"
+    prop = factories.property_(streams=("garden",))
+    quiet = factories.property_(streams=("garden",))  # no customer: nobody to invite
+    with current_app.test_request_context():
+        sub, payment = subscriptions.subscribe(prop, 1, False, customer_id=customer.id)
+        paid(payment)
+        other, payment = subscriptions.subscribe(quiet, 1, False)
+        paid(payment)
+
+    def invitations():
+        return [m for m in db.session.query(OutboxMessage).filter_by(kind="booking_email")
+                if m.payload["template"] == "garden_renewal"]
+
+    opens = sub.ends_on - timedelta(days=30)
+    assert subscriptions.send_renewal_invitations(on=opens - timedelta(days=1)) == 0  # window not open yet
+    assert sub.renewal_invited_at is None
+    assert subscriptions.send_renewal_invitations(on=opens) == 1
+    assert subscriptions.send_renewal_invitations(on=opens + timedelta(days=2)) == 0  # sent once
+    [message] = invitations()
+    assert message.payload["to"] == "rene@example.com" and message.payload["values"]["reference"] == sub.reference
+    assert message.payload["values"]["link"].endswith("/garden-waste/")
+    assert other.renewal_invited_at is not None  # looked at, nothing to send, not looked at again
+
+
+def test_no_invitation_for_an_address_already_renewed(session):
+    customer = factories.customer("Early", "Bird")
+    customer.email = "early@example.com"
+    prop = factories.property_(streams=("garden",))
+    with current_app.test_request_context():
+        sub, payment = subscriptions.subscribe(prop, 1, False, customer_id=customer.id)
+        paid(payment)
+        renewal, payment = subscriptions.subscribe(prop, 1, False, customer_id=customer.id,
+                                                   on=sub.ends_on - timedelta(days=20))
+        paid(payment)
+        assert subscriptions.send_renewal_invitations(on=sub.ends_on - timedelta(days=10)) == 0
