@@ -54,6 +54,7 @@ class ConfirmForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     action = HiddenField()
+    reason = TextAreaField()  # checked in the service: only some steps need it
 
 
 class InformationForm(FlaskForm):

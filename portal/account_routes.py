@@ -251,7 +251,7 @@ def _mine_or_404(reference):
     return case
 
 
-def _request_page(case, status=200, action_error=None, info_form=None, feedback_form=None):
+def _request_page(case, status=200, action_error=None, info_form=None, feedback_form=None, failed_action=None):
     account = current_resident()
     s = mine.summary(case)
     return render_template(
@@ -260,6 +260,7 @@ def _request_page(case, status=200, action_error=None, info_form=None, feedback_
         action_form=ActionForm(), info_form=info_form or InformationForm(formdata=None),
         can_add=mine.can_add_information(case), feedback=mine.feedback_for(case),
         feedback_form=feedback_form or FeedbackForm(formdata=None), action_error=action_error,
+        failed_action=failed_action,
         attachments=case_attachments.for_case(case, resident=True), human_size=case_attachments.human_size), status
 
 
@@ -288,11 +289,11 @@ def action(reference):
     if not form.validate_on_submit():
         abort(400)
     try:
-        mine.take_action(case, current_resident(), form.action.data)
+        mine.take_action(case, current_resident(), form.action.data, form.reason.data or "")
         outbox.commit()
     except mine.ActionRefused as exc:
         outbox.rollback()
-        return _request_page(case, 400, action_error=str(exc))
+        return _request_page(case, 400, action_error=str(exc), failed_action=form.action.data)
     return redirect(url_for(".request", reference=case.reference))
 
 

@@ -63,11 +63,17 @@ def can_add_information(case: Case) -> bool:
     return case.state_category in ("open", "waiting")
 
 
-def take_action(case: Case, account: ResidentAccount, name: str) -> CaseEvent:
-    if name not in {t.name for t in resident_transitions(case, account)}:
+def take_action(case: Case, account: ResidentAccount, name: str, reason: str = "") -> CaseEvent:
+    step = next((t for t in resident_transitions(case, account) if t.name == name), None)
+    if step is None:
         raise ActionRefused("You cannot do that to this request now.")
+    reason = (reason or "").strip()
+    if step.requires_note and not reason:  # for example why a complaint should go to stage 2
+        raise ActionRefused(f"Enter why you want to {step.label[0].lower()}{step.label[1:]}")
+    if len(reason) > 2000:
+        raise ActionRefused("Your reason must be 2000 characters or fewer")
     try:
-        return transitions.transition(case, name, actor_for(account), {})
+        return transitions.transition(case, name, actor_for(account), {"note": reason} if reason else {})
     except transitions.TransitionRefused as exc:
         raise ActionRefused(str(exc)) from None
 

@@ -173,3 +173,38 @@ def test_staff_moving_the_case_reaches_the_resident(client, session, app):
     outbox.commit()
     sent = db.session.scalars(select(Notification).where(Notification.case_id == case.id)).all()
     assert sent[-1].template == "closure" and "Tell us how we did" in sent[-1].body
+
+
+def test_a_complainant_asks_for_stage_2_from_their_account(client, session):
+    mine = email("complainant")
+    register_and_verify(client, mine)
+    factories.team("complaints")
+    case = submit(definition("complaint"), {"service": "council_tax", "what_happened": "Two bills for one month",
+                                            "happened_on": "2026-10-01", "outcome": "A refund",
+                                            "full_name": "Pat Resident", "email": mine},
+                  "web", None, Actor.resident()).case
+    outbox.commit()
+    url = f"/account/requests/{case.reference}"
+    assert "Escalate to stage 2" not in client.get(url).get_data(as_text=True)  # not before the stage 1 response
+    handler = Actor.for_staff(factories.staff(role="caseworker", teams=("complaints",)))
+    transition(case, "acknowledge_stage1", handler, {})
+    transition(case, "respond_stage1", handler, {"outcome": "not_upheld"})
+    outbox.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Escalate to stage 2" in page and 'id="reason-escalate"' in page
+    # No reason: the GOV.UK error pattern, linked to the box, and nothing moves.
+    r = post_form(client, f"{url}/action", {"action": "escalate", "reason": "  "}, get_url=url)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and 'href="#reason-escalate"' in body and "Enter why you want to escalate to stage 2" in body
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).state == "stage1_responded"
+    r = post_form(client, f"{url}/action", {"action": "escalate", "reason": "The refund was never paid"}, get_url=url)
+    assert r.status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.state == "stage2_received" and case.state_category == "open"
+    event = case.events[-1]
+    assert (event.actor_type, event.transition, event.internal_note) == ("resident", "escalate", "The refund was never paid")
+    # Once escalated the step is gone: posting it again changes nothing.
+    r = post_form(client, f"{url}/action", {"action": "escalate", "reason": "again"}, get_url=url)
+    assert r.status_code == 400
