@@ -23,15 +23,16 @@ def _changed_message(definition: Definition) -> str:
 
 def ensure_snapshot(definition: Definition) -> None:
     """Called when a case is created: store this version's snapshot, or refuse a silent change."""
-    stored = db.session.scalar(select(WorkflowSnapshot).where(
+    # Only the hash: the stored definition (raw) is large and not needed to compare.
+    stored_hash = db.session.scalar(select(WorkflowSnapshot.content_hash).where(
         WorkflowSnapshot.workflow_id == definition.id, WorkflowSnapshot.version == definition.version))
-    if stored is None:
+    if stored_hash is None:
         with db.session.begin_nested():
             db.session.add(WorkflowSnapshot(workflow_id=definition.id, version=definition.version,
                                             content_hash=definition.content_hash,
                                             raw=json.loads(json.dumps(definition.raw, default=str))))
         return
-    if stored.content_hash != definition.content_hash:
+    if stored_hash != definition.content_hash:
         raise DefinitionError([_changed_message(definition)])
 
 
