@@ -416,6 +416,26 @@ def drain(args, env, queue, engine):
     return per_worker
 
 
+def trivial_floor(args, env, queue, count=500):
+    """The same worker command on jobs that do nothing (time.time): RQ's own cost per job on this
+    machine right now, the floor the delivery job's rate is compared with (PERFORMANCE.md: ~200/s)."""
+    from rq.job import Job
+    from rq.registry import FinishedJobRegistry
+
+    for job_id in FinishedJobRegistry(queue=queue).get_job_ids():
+        FinishedJobRegistry(queue=queue).remove(job_id, delete_job=True)
+    for _ in range(count):
+        queue.enqueue("time.time", result_ttl=600)
+    for w in [subprocess.Popen([str(Path(sys.executable).parent / "rq"), "worker", "-w", "rq.worker.SimpleWorker",
+                                "--burst", "--url", args.redis, "-q", "--logging_level", "WARNING", queue.name],
+                               cwd=ROOT, env=env) for _ in range(args.rq_workers)]:
+        w.wait()
+    ran = [j for j in Job.fetch_many(FinishedJobRegistry(queue=queue).get_job_ids(), connection=queue.connection)
+           if j and j.started_at and j.ended_at]
+    busy = (max(j.ended_at for j in ran) - min(j.started_at for j in ran)).total_seconds() if ran else 0
+    return len(ran) / busy / args.rq_workers if busy else 0
+
+
 def run(args, base, props, drafts, email, password, database_url, queue_name, env):
     from redis import Redis
     from rq import Queue
@@ -496,6 +516,9 @@ def run(args, base, props, drafts, email, password, database_url, queue_name, en
         cases_now = conn.execute(text("SELECT count(*) FROM cases WHERE workflow_id = 'missed_bin'")).scalar()
         sent = conn.execute(text("SELECT count(*), count(DISTINCT outbox_id) FROM notifications")).one()
     engine.dispose()
+    floor = trivial_floor(args, env, queue)
+    print(f"RQ floor now: {floor:.0f} jobs/s per SimpleWorker for a job that does nothing; delivery job "
+          f"{per_worker:.0f} jobs/s = {per_worker / floor if floor else 0:.2f} of it (target 150 of ~200 = 0.75)")
     print(f"outbox (notifications of missed-bin cases): {states}; rows that ever failed a try: {errors_seen or 'none'}")
     print(f"cases {cases_now} (submissions answered 302: {submitted}); notifications {sent[0]}, for distinct outbox rows {sent[1]}")
     queue.delete(delete_jobs=True)
