@@ -194,7 +194,7 @@ def submit(
             raise
         return SubmitResult(existing, existing.duplicate_of, replayed=True)
     if original is not None:
-        # Added by its id: appending to original.events would load the original's whole history.
+        # Added on its own: appending to original.events would load the original's whole history.
         db.session.add(
             CaseEvent(
                 case=original,
