@@ -2,6 +2,7 @@
 however many commits noted rows for the dashboards; a request reuses its Redis connection."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -66,3 +67,22 @@ def test_requests_share_one_redis_client(app, own_queue):
         first = jobs.queue().connection
     with app.app_context():
         assert jobs.queue().connection is first
+
+
+def test_a_finished_job_with_the_same_id_does_not_swallow_the_delivery(app, committed, own_queue):
+    """Another database on this Redis delivered its own outbox row 1 a moment ago (result kept 1 s)."""
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    db.session.commit()
+    elsewhere = Queue(f"{own_queue.name}-elsewhere", connection=own_queue.connection)
+    next_id = (db.session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
+    elsewhere.enqueue("time.time", job_id=f"outbox-{next_id}", result_ttl=1)
+    SimpleWorker([elsewhere], connection=own_queue.connection).work(burst=True)
+    db.session.rollback()
+    _submit(prop, 0)
+    assert db.session.scalar(select(OutboxMessage.id)) == next_id
+    time.sleep(1.5)  # the old job's result would have expired, taking the new job's hash with it
+    SimpleWorker([own_queue], connection=own_queue.connection).work(burst=True)
+    db.session.rollback()
+    assert db.session.scalar(select(OutboxMessage.status)) == "sent"
+    elsewhere.delete(delete_jobs=True)
