@@ -7,8 +7,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Sync-style requests that wait on PostgreSQL: threads overlap the waits cheaply.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# The cores this process may run on (a container's cpuset), not the host's: on a 2-core host 5
+# workers. Python work per request holds the GIL, so processes use the cores; threads (below)
+# overlap each worker's waits on PostgreSQL and Redis. Each worker's pool needs one connection
+# per thread (SQLAlchemy's default pool of 5 covers 4 threads).
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else multiprocessing.cpu_count()
+workers = int(os.environ.get("GUNICORN_WORKERS", _cores * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from xml.etree import ElementTree as ET
 
 from flask import Response
@@ -11,12 +12,17 @@ ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "e
               "values": "value"}
 
 
+# Characters XML 1.0 cannot carry even escaped (most C0 controls, lone surrogates, U+FFFE/U+FFFF):
+# ElementTree would write them and the document would not parse. Shown as U+FFFD instead.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(element: ET.Element, value) -> None:

@@ -70,9 +70,17 @@ def _case(reference: str) -> Case:
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the parser goes ("[[[[..."): silent= does not cover it
+        body = None
     if not isinstance(body, dict):
         raise ApiError(400, "The body must be a JSON object")
+    try:
+        # JSON may spell a lone surrogate ("\ud800"): Python keeps it, PostgreSQL cannot store it.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "The body must be Unicode text: it holds an unpaired surrogate escape") from None
     return body
 
 

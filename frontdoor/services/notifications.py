@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
-from frontdoor.models import Case, Notification, OutboxMessage
+from frontdoor.models import Case, Notification, OutboxMessage, Property
 from frontdoor.services import outbox
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
@@ -112,7 +114,11 @@ def queue_for_case(case: Case, template: str, extra: dict | None = None) -> Outb
 
 @outbox.handler("notification")
 def deliver_notification(message: OutboxMessage) -> None:
-    case = db.session.get(Case, message.payload["case_id"])
+    # One query for everything the message shows (customer, address, bins), not one per relation.
+    case = db.session.scalars(
+        select(Case).where(Case.id == message.payload["case_id"]).options(
+            joinedload(Case.customer), joinedload(Case.property).joinedload(Property.containers))
+    ).unique().one()
     customer = case.customer
     template_name = message.payload["template"]
     definition = get_definition(case.workflow_id)

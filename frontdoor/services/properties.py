@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
 from frontdoor.models import CollectionRecord, Property
@@ -25,7 +26,10 @@ def addresses_at(postcode: str) -> list[Property]:
 def by_uprn(uprn: str) -> Property | None:
     if not isinstance(uprn, (str, int)) or isinstance(uprn, bool):
         return None  # e.g. a typed ("I can't find my address") address: no property
-    return db.session.scalar(select(Property).where(Property.uprn == str(uprn)))
+    # Its bins in the same query: every caller reads them (options, rules, notifications).
+    return db.session.scalars(
+        select(Property).where(Property.uprn == str(uprn)).options(joinedload(Property.containers))
+    ).unique().first()
 
 
 # Callables prop -> [{service, reference, starts, ends}]: the subscriptions service (issue 5) registers one,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, WorkflowSnapshot
@@ -23,15 +24,22 @@ def _changed_message(definition: Definition) -> str:
 
 def ensure_snapshot(definition: Definition) -> None:
     """Called when a case is created: store this version's snapshot, or refuse a silent change."""
-    stored = db.session.scalar(select(WorkflowSnapshot).where(
+    # Only the hash: the stored definition (raw) is large and not needed to compare.
+    stored_hash = db.session.scalar(select(WorkflowSnapshot.content_hash).where(
         WorkflowSnapshot.workflow_id == definition.id, WorkflowSnapshot.version == definition.version))
-    if stored is None:
-        with db.session.begin_nested():
-            db.session.add(WorkflowSnapshot(workflow_id=definition.id, version=definition.version,
-                                            content_hash=definition.content_hash,
-                                            raw=json.loads(json.dumps(definition.raw, default=str))))
-        return
-    if stored.content_hash != definition.content_hash:
+    if stored_hash is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(WorkflowSnapshot(workflow_id=definition.id, version=definition.version,
+                                                content_hash=definition.content_hash,
+                                                raw=json.loads(json.dumps(definition.raw, default=str))))
+            return
+        except IntegrityError:
+            # The first cases of a new version arrived together and another request stored it
+            # first (its savepoint is all that rolled back): compare with what that one stored.
+            stored_hash = db.session.scalar(select(WorkflowSnapshot.content_hash).where(
+                WorkflowSnapshot.workflow_id == definition.id, WorkflowSnapshot.version == definition.version))
+    if stored_hash != definition.content_hash:
         raise DefinitionError([_changed_message(definition)])
 
 

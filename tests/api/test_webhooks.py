@@ -105,7 +105,7 @@ def test_failing_receiver_is_retried_until_it_accepts_with_one_idempotency_key(w
         assert (message.status, message.attempts) == ("pending", 1)
         assert "answered 500" in message.last_error
         # RQ scheduled a retry with back-off; run it now as the scheduler would when it is due.
-        job = queue.fetch_job(f"outbox-{message.id}")
+        job = queue.fetch_job(jobs.delivery_job_id(message.id))
         assert job.retries_left == len(jobs.RETRY_INTERVALS) - 1
         with pytest.raises(webhooks.WebhookFailed):
             jobs.deliver_outbox(message.id)

@@ -111,7 +111,7 @@ def test_worker_killed_mid_job_is_retried_and_delivers_once(app, committed, priv
     queue = Queue(app.config["RQ_QUEUE"], connection=connection)
     from tests.faults.fault_jobs import deliver_then_hang_once
 
-    job = queue.enqueue(deliver_then_hang_once, message_id, str(tmp_path), job_id=f"outbox-{message_id}",
+    job = queue.enqueue(deliver_then_hang_once, message_id, str(tmp_path), job_id=jobs.delivery_job_id(message_id),
                         retry=Retry(max=3))
     with (tmp_path / "worker.log").open("ab") as log:
         worker = _worker(app, url, log)

@@ -15,6 +15,7 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select
 
+from frontdoor import jobs
 from frontdoor.extensions import db
 from frontdoor.models import Case, Notification, OutboxMessage
 from tests import factories
@@ -97,7 +98,7 @@ def test_two_app_processes_and_two_workers(app, committed, tmp_path):
         db.session.rollback()
         # Each job ran exactly once: one result each, and it was the run that sent.
         for m in messages:
-            job = Job.fetch(f"outbox-{m.id}", connection=queue.connection)
+            job = Job.fetch(jobs.delivery_job_id(m.id), connection=queue.connection)
             results = job.results()
             assert len(results) == 1 and results[0].return_value is True, (m.id, results)
     finally:

@@ -38,10 +38,10 @@ def test_worker_delivers_acknowledgement_once_when_enqueued_twice(rq_app, commit
 
     connection = Redis.from_url(redis_url)
     queue = Queue(rq_app.config["RQ_QUEUE"], connection=connection)
-    assert f"outbox-{message.id}" in queue.job_ids
+    assert jobs.delivery_job_id(message.id) in queue.job_ids
     # Enqueue it again under another job id, as a retry or a sweep would.
     queue.enqueue(jobs.deliver_outbox, message.id, job_id=f"again-{message.id}")
-    assert queue.job_ids.count(f"outbox-{message.id}") == 1 and f"again-{message.id}" in queue.job_ids
+    assert queue.job_ids.count(jobs.delivery_job_id(message.id)) == 1 and f"again-{message.id}" in queue.job_ids
     worker = SimpleWorker([queue], connection=connection)
     worker.work(burst=True)
     db.session.expire_all()
@@ -50,7 +50,7 @@ def test_worker_delivers_acknowledgement_once_when_enqueued_twice(rq_app, commit
     assert db.session.get(OutboxMessage, message.id).status == "sent"
     assert queue.count == 0
     # Both jobs ran to success: the first sent, the second found the row delivered and did nothing.
-    results = sorted(Job.fetch(j, connection=connection).return_value() for j in (f"outbox-{message.id}", f"again-{message.id}"))
+    results = sorted(Job.fetch(j, connection=connection).return_value() for j in (jobs.delivery_job_id(message.id), f"again-{message.id}"))
     assert results == [False, True]
     queue.delete(delete_jobs=True)
 
