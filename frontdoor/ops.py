@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 
-from flask import Response, current_app, g, has_request_context, jsonify, request
+from flask import Response, g, has_request_context, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text

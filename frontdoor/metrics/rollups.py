@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from frontdoor.extensions import db

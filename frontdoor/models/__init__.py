@@ -9,7 +9,7 @@ from frontdoor.models.bookings import Booking, BookingSlot, SlotHold  # noqa: F4
 from frontdoor.models.subscriptions import GardenSubscription  # noqa: F401
 from frontdoor.models.payments import Payment, Refund, TestProviderPayment  # noqa: F401
 from frontdoor.models.console import AuditLog, CustomerMerge, CustomerName, Task  # noqa: F401
-from frontdoor.models.accounts import AccountAudit, AccountToken, Feedback, ResidentAccount  # noqa: F401
+from frontdoor.models.accounts import AccountAudit, AccountToken, ResidentAccount  # noqa: F401
 from frontdoor.models.feedback import Feedback  # noqa: F401
 from frontdoor.models.metrics import (  # noqa: F401
     AdvisorDaily, AdvisorMonthly, CaseDaily, CaseMonthly, CaseRollupMark, ChannelCost, ContactDaily, ContactMonthly, ContactWardDaily, RollupPending,
