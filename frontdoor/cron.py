@@ -7,7 +7,7 @@ from rq import cron
 import config
 from frontdoor.booking_jobs import (confirm_pending_payments, invite_garden_renewals, lapse_garden_subscriptions,
                                    release_expired_holds, send_bulky_reminders)
-from frontdoor.jobs import anonymise_expired_cases, sweep_outbox
+from frontdoor.jobs import anonymise_expired_cases, snapshot_past_due, sweep_outbox
 
 QUEUE = config.load()["RQ_QUEUE"]
 
@@ -27,3 +27,5 @@ cron.register(send_bulky_reminders, queue_name=QUEUE, interval=900)
 cron.register(lapse_garden_subscriptions, queue_name=QUEUE, cron="5 0 * * *")
 # Renewal invitations when a subscription's renewal window opens: each recorded, so sent once.
 cron.register(invite_garden_renewals, queue_name=QUEUE, cron="0 9 * * *")
+# Dashboards: open cases past their due time, counted each minute (the page counts live if this stops).
+cron.register(snapshot_past_due, queue_name=QUEUE, interval=60)

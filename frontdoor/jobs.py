@@ -154,3 +154,14 @@ def anonymise_expired_cases() -> int:
         count = retention.anonymise_expired()
         outbox.commit()  # then the files of the anonymised cases are removed
         return count
+
+
+def snapshot_past_due() -> int:
+    """Each minute: count open cases past their due time for the dashboards (metrics.snapshots)."""
+    from frontdoor.extensions import db
+    from frontdoor.metrics import snapshots
+
+    with _app_context():
+        counted = snapshots.take_past_due()
+        db.session.commit()
+        return counted

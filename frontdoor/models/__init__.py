@@ -13,6 +13,7 @@ from frontdoor.models.accounts import AccountAudit, AccountToken, ResidentAccoun
 from frontdoor.models.feedback import Feedback  # noqa: F401
 from frontdoor.models.metrics import (  # noqa: F401
     AdvisorDaily, AdvisorMonthly, CaseDaily, CaseMonthly, CaseRollupMark, ChannelCost, ContactDaily, ContactMonthly, ContactWardDaily, RollupPending,
+    MetricSnapshot, PastDueSnapshot,
 )
 from frontdoor.models.workflows import WorkflowSnapshot  # noqa: F401
 from frontdoor.models.collections import CollectionRecord  # noqa: F401

@@ -6,9 +6,9 @@ Dimension columns are NOT NULL (0 / '' for "none") so ON CONFLICT upserts can ma
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdoor.extensions import db
@@ -137,3 +137,22 @@ class ChannelCost(db.Model):
     __tablename__ = "channel_costs"
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     pence: Mapped[int] = mapped_column(Integer)
+
+
+class PastDueSnapshot(db.Model):
+    """Open cases past their due time, counted by a job every minute: a stock figure ("now") whose live
+    count grows with the number of open overdue cases, so the dashboard reads this small table instead."""
+
+    __tablename__ = "past_due_snapshot"
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetricSnapshot(db.Model):
+    """When each snapshot figure was last taken (one row per figure)."""
+
+    __tablename__ = "metric_snapshots"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

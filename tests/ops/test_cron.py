@@ -10,7 +10,7 @@ def test_cron_registers_the_booking_and_subscription_jobs(app, redis_url):
     scheduler.load_config_from_file("frontdoor.cron")
     jobs = {job.func_name.rsplit(".", 1)[1]: job for job in scheduler.get_jobs()}
     assert {"sweep_outbox", "anonymise_expired_cases", "release_expired_holds", "confirm_pending_payments",
-            "send_bulky_reminders", "lapse_garden_subscriptions", "invite_garden_renewals"} <= set(jobs)
+            "send_bulky_reminders", "lapse_garden_subscriptions", "invite_garden_renewals", "snapshot_past_due"} <= set(jobs)
     # Holds are 30 minutes: swept every minute, so an expired place returns quickly.
     assert jobs["release_expired_holds"].interval == 60
     assert jobs["confirm_pending_payments"].interval <= 300
