@@ -7,8 +7,7 @@ from flask_login import current_user
 from caseworker.routes import _case_or_404, bp
 from frontdoor.auth import staff_required
 from frontdoor.services import audit, outbox, uploads
-
-TYPES = {"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp", "pdf": "application/pdf"}
+from workflows.uploads import MIME
 
 
 def _record(case, file_id: str) -> dict | None:
@@ -32,4 +31,4 @@ def case_file(reference, file_id):
     # Always a download with the type we found by content: never rendered as a page of ours.
     return send_from_directory(uploads.upload_dir(), record["id"], as_attachment=True,
                                download_name=record.get("name") or "upload",
-                               mimetype=TYPES.get(record.get("kind"), "application/octet-stream"))
+                               mimetype=MIME.get(record.get("kind"), "application/octet-stream"))

@@ -17,6 +17,7 @@ from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
 from frontdoor.services import audit, case_attachments, case_work, outbox, queues
 from frontdoor.services.actors import Actor
+from workflows.uploads import MIME
 from frontdoor.services.registry import working_calendar
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.workflow_versions import for_case
@@ -299,7 +300,7 @@ def attachment(reference, attachment_id):
     audit.record(current_user, "read", "case.attachment", customer_id=found.customer_id, case_id=found.id,
                  attachment_id=row.id)
     outbox.commit()
-    return send_file(case_attachments.open_bytes(row), mimetype=case_attachments.MIME[row.kind], as_attachment=True,
+    return send_file(case_attachments.open_bytes(row), mimetype=MIME[row.kind], as_attachment=True,
                      download_name=row.name)
 
 

@@ -11,6 +11,7 @@ from frontdoor.extensions import db, limiter
 from frontdoor.services import accounts, case_attachments, outbox, subscriptions
 from frontdoor.services import resident_cases as mine
 from frontdoor.services.accounts import AccountError
+from workflows.uploads import MIME
 from frontdoor.services.customers import split_name
 from portal.account_forms import (ActionForm, ChangeEmailForm, CloseAccountForm, ConfirmForm, DetailsForm, EmailForm,
                                   FeedbackForm, InformationForm, NewPasswordForm, RegisterForm, SignInForm)
@@ -277,7 +278,7 @@ def attachment(reference, attachment_id):
     row = case_attachments.find(_mine_or_404(reference), attachment_id, resident=True)
     if row is None or not case_attachments.path_of(row).is_file():
         abort(404)
-    return send_file(case_attachments.open_bytes(row), mimetype=case_attachments.MIME[row.kind], as_attachment=True,
+    return send_file(case_attachments.open_bytes(row), mimetype=MIME[row.kind], as_attachment=True,
                      download_name=row.name)
 
 

@@ -7,6 +7,8 @@ MAGIC = {
     "gif": [b"GIF87a", b"GIF89a"],
     "pdf": [b"%PDF-"],
 }
+# The type a file is served with: the kind found by content, never what the uploader said.
+MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 
 
 def sniff(head: bytes) -> str | None:

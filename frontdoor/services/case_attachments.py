@@ -18,7 +18,6 @@ from workflows.uploads import check_upload
 
 ACCEPT = ("pdf", "jpeg", "png", "gif", "webp")
 MAX_SIZE_MB = 10
-MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 
 
 class AttachmentRefused(Exception):
