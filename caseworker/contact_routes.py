@@ -24,7 +24,7 @@ from frontdoor.services.submissions import SubmissionRejected, question_options,
 from workflows.display import address_text
 from workflows.forms import AddressChoiceForm, ManualAddressForm, PostcodeForm, field_params, page_form
 from workflows.validation import is_manual_address
-from workflows.rules import RuleContext, evaluate_page_rules
+from workflows.rules import RuleContext, evaluate_page_rules, property_facts_read
 
 CONTACT_ROLES = ("advisor", "caseworker", "team_lead")
 
@@ -256,7 +256,7 @@ def _page_rule_error(definition, page, answers, prop):
     if not page.rules:
         return None
     ctx = RuleContext(now=utcnow(), calendar=working_calendar(), answers=answers,
-                      property=properties.rule_facts(prop), staff=True)
+                      property=properties.rule_facts(prop, property_facts_read(definition)), staff=True)
     result = evaluate_page_rules(page, ctx)
     return None if result.ok else result
 

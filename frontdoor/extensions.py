@@ -27,3 +27,10 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def insert_for_dialect(model):
+    """An INSERT with ON CONFLICT (and RETURNING) for the database in use: PostgreSQL or the embedded SQLite."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)

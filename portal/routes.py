@@ -25,7 +25,7 @@ from markupsafe import Markup
 from workflows.display import display_answer, display_lines
 from workflows.validation import is_manual_address
 from workflows.forms import AddressChoiceForm, ManualAddressForm, PostcodeForm, field_params, page_form
-from workflows.rules import RuleContext, evaluate_page_rules
+from workflows.rules import RuleContext, evaluate_page_rules, property_facts_read
 
 bp = Blueprint("portal", __name__, template_folder="templates")
 
@@ -171,7 +171,7 @@ def _after_page(definition, page):
     if page.rules:
         prop = _property(answers, definition)
         ctx = RuleContext(now=utcnow(), calendar=working_calendar(), answers=answers,
-                          property=properties.rule_facts(prop), staff=False)
+                          property=properties.rule_facts(prop, property_facts_read(definition)), staff=False)
         result = evaluate_page_rules(page, ctx)
         if not result.ok:
             return render_template("portal/rule_failed.html", title=result.title, result=result, definition=definition,

@@ -47,14 +47,17 @@ class RuleSpec:
     kind: str  # "page" or "dedupe"
     func: Callable[[RuleContext, dict[str, Any]], Any]
     params: dict[str, dict[str, Any]]  # name -> {"type": ..., "required": bool, "question": bool}
+    # The property facts beyond the address and bins that the rule reads ("crew_records",
+    # "subscriptions"): a submission fetches only what its definition's rules read.
+    reads: frozenset[str] = frozenset()
 
 
 REGISTRY: dict[str, RuleSpec] = {}
 
 
-def rule(name: str, kind: str, params: dict[str, dict[str, Any]]):
+def rule(name: str, kind: str, params: dict[str, dict[str, Any]], reads: tuple[str, ...] = ()):
     def register(func):
-        REGISTRY[name] = RuleSpec(kind, func, params)
+        REGISTRY[name] = RuleSpec(kind, func, params, frozenset(reads))
         return func
 
     return register
@@ -92,6 +95,7 @@ def _fmt(day: date) -> str:
 @rule(
     "missed_collection_window",
     kind="page",
+    reads=("crew_records",),
     params={
         "container_question": {"type": str, "required": True, "question": True},
         "working_days": {"type": int, "required": False},
@@ -180,6 +184,7 @@ def deflect_if(ctx: RuleContext, params: dict[str, Any]) -> RuleResult:
 @rule(
     "requires_subscription",
     kind="page",
+    reads=("subscriptions",),
     params={
         "service": {"type": str, "required": True},
         "title": {"type": str, "required": False},
@@ -234,6 +239,14 @@ def duplicate_window_start(calendar: WorkingCalendar, now: datetime, within_work
         if calendar.is_working_day(day):
             counted += 1
     return datetime.combine(day, time(0, 0), tzinfo=calendar.tz)
+
+
+def property_facts_read(definition) -> frozenset[str]:
+    """What the definition's rules read of the property beyond its address and bins."""
+    refs = [ref for page in definition.pages for ref in page.rules]
+    if definition.dedupe is not None:
+        refs.append(definition.dedupe)
+    return frozenset().union(*(REGISTRY[ref.rule].reads for ref in refs))
 
 
 def evaluate_page_rules(page, ctx: RuleContext) -> RuleResult:

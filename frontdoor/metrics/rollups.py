@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections import Counter
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
-from frontdoor.extensions import db
+from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.metrics.localday import local_day
 from frontdoor.models import (
     AdvisorDaily, AdvisorMonthly, Case, CaseDaily, CaseMonthly, CaseRollupMark, Contact, ContactDaily, ContactMonthly,
@@ -40,11 +39,6 @@ def take_flag(session) -> bool:
     return bool(session.info.pop(_FLAG, False))
 
 
-def _insert(model):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
 def _add_counts(model, keys: tuple[str, ...], counts: dict[tuple, dict[str, int]]) -> None:
     """UPSERT that adds: concurrent writers to one bucket both land."""
     if not counts:
@@ -55,7 +49,7 @@ def _add_counts(model, keys: tuple[str, ...], counts: dict[tuple, dict[str, int]
         row.update(values)
         rows.append(row)
     value_cols = list(next(iter(counts.values())).keys())
-    stmt = _insert(model).values(rows)
+    stmt = insert_for_dialect(model).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={c: getattr(model.__table__.c, c) + getattr(stmt.excluded, c) for c in value_cols},

@@ -41,10 +41,12 @@ def record_contact(
     staff: StaffUser | None = None,
     duration_seconds: int | None = None,
     started_at: datetime | None = None,
+    new_customer: bool = False,
 ) -> Contact:
+    """`new_customer`: the customer was created by this request, so there is no earlier contact to look for."""
     started_at = started_at or utcnow()
     customer_id = customer.id if customer else None
-    if outcome != "repeat" and is_repeat(customer_id, reason, started_at):
+    if outcome != "repeat" and not new_customer and is_repeat(customer_id, reason, started_at):
         outcome = "repeat"
     contact = Contact(
         channel=channel,

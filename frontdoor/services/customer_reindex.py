@@ -12,7 +12,7 @@ from typing import Callable
 
 from sqlalchemy import and_, or_, select
 
-from frontdoor.extensions import db
+from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.models import Customer, CustomerName
 from frontdoor.services.customers import name_key, normalise_email
 from workflows.validation import normalise_phone
@@ -28,14 +28,10 @@ class ReindexCounts:
 def _insert_names(keys: set[str]) -> int:
     if not keys:
         return 0
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     have = set(db.session.scalars(select(CustomerName.name).where(CustomerName.name.in_(keys))))
     missing = sorted(keys - have)
     if missing:
-        db.session.execute(insert(CustomerName).values([{"name": k} for k in missing]).on_conflict_do_nothing())
+        db.session.execute(insert_for_dialect(CustomerName).values([{"name": k} for k in missing]).on_conflict_do_nothing())
     return len(missing)
 
 

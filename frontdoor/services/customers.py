@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from frontdoor.extensions import db
+from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.models import Customer, Property
 from workflows.validation import normalise_phone
 
@@ -28,12 +28,7 @@ def keep_search_name(customer: Customer) -> None:
     customer.search_name = key
     if not key:
         return
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(CustomerName).values(name=key).on_conflict_do_nothing())
+    db.session.execute(insert_for_dialect(CustomerName).values(name=key).on_conflict_do_nothing())
 
 
 def split_name(full_name: str) -> tuple[str, str]:
@@ -52,16 +47,23 @@ def _first_live(column, value) -> Customer | None:
 
 def find_or_create(full_name: str | None, email: str | None, phone: str | None, prop: Property | None) -> Customer | None:
     """Match on the normalised email (then the phone); otherwise a new customer."""
+    return match_or_create(full_name, email, phone, prop)[0]
+
+
+def match_or_create(full_name: str | None, email: str | None, phone: str | None,
+                    prop: Property | None) -> tuple[Customer | None, bool]:
+    """find_or_create(), also saying whether the customer is new (so has no earlier contacts)."""
     email_n = normalise_email(email)
     phone_e164 = normalise_phone(phone) if phone else None
     if not (full_name or email_n or phone_e164):
-        return None
+        return None, False
     customer = None
     if email_n:
         customer = _first_live(Customer.email_normalised, email_n)
     elif phone_e164:
         customer = _first_live(Customer.phone_e164, phone_e164)
-    if customer is None:
+    created = customer is None
+    if created:
         first, last = split_name(full_name or "")
         customer = Customer(
             first_name=first,
@@ -83,7 +85,7 @@ def find_or_create(full_name: str | None, email: str | None, phone: str | None, 
         if prop and not customer.property_id:
             customer.property_id = prop.id
     db.session.flush()
-    return customer
+    return customer, created
 
 
 FLAGS = ("vulnerable", "assisted_collection", "call_back")

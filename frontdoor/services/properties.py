@@ -37,15 +37,19 @@ def by_uprn(uprn: str) -> Property | None:
 SUBSCRIPTION_SOURCES: list = []
 
 
-def rule_facts(prop: Property | None) -> dict[str, Any] | None:
-    """The property as plain data for the workflow engine."""
+ALL_FACTS = frozenset({"crew_records", "subscriptions"})
+
+
+def rule_facts(prop: Property | None, reads: frozenset[str] = ALL_FACTS) -> dict[str, Any] | None:
+    """The property as plain data for the workflow engine. `reads` (workflows.rules.property_facts_read)
+    limits the facts that cost a query to those the definition's rules read."""
     if prop is None:
         return None
     # What crews recorded lately (the missed-collection rule reads it): {container id: {date: outcome}}.
     since = date.today() - timedelta(days=42)
     records: dict[int, dict[str, str]] = {}
     ids = [c.id for c in prop.containers]
-    if ids:
+    if ids and "crew_records" in reads:
         for r in db.session.scalars(select(CollectionRecord).where(
                 CollectionRecord.container_id.in_(ids), CollectionRecord.collected_on >= since)):
             records.setdefault(r.container_id, {})[r.collected_on.isoformat()] = r.outcome
@@ -55,7 +59,7 @@ def rule_facts(prop: Property | None) -> dict[str, Any] | None:
         "postcode": prop.postcode,
         "address": prop.single_line,
         # Filled by the subscriptions service (issue 5) when it exists: [{service, reference, starts, ends}].
-        "subscriptions": [s for source in SUBSCRIPTION_SOURCES for s in source(prop)],
+        "subscriptions": [s for source in SUBSCRIPTION_SOURCES for s in source(prop)] if "subscriptions" in reads else [],
         "containers": [
             {
                 "id": c.id,

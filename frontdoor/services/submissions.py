@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import null, select, text
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from frontdoor.extensions import db
+from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.metrics import rollups
 from frontdoor.models import Case, CaseEvent, Customer, Property
 from frontdoor.models.base import utcnow
@@ -22,9 +23,9 @@ from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import SELF_SERVICE_CHANNELS, record_contact
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import council_bounds, working_calendar
-from frontdoor.services.workflow_versions import ensure_snapshot
+from frontdoor.services.workflow_versions import ensure_snapshot, stored_hash_query
 from workflows import Definition
-from workflows.rules import RuleContext, RuleResult, dedupe_key, duplicate_key, duplicate_window_start, evaluate_page_rules
+from workflows.rules import RuleContext, RuleResult, dedupe_key, property_facts_read, duplicate_key, duplicate_window_start, evaluate_page_rules
 from workflows.conditions import holds
 from workflows.validation import check_answer, check_manual_address, is_manual_address
 
@@ -100,7 +101,7 @@ def _validated(definition: Definition, answers: dict, actor: Actor, now: datetim
     if errors:
         raise SubmissionRejected(errors)
     ctx = RuleContext(now=now, calendar=working_calendar(), answers=clean,
-                      property=properties.rule_facts(prop), staff=actor.type == "staff")
+                      property=properties.rule_facts(prop, property_facts_read(definition)), staff=actor.type == "staff")
     return clean, prop, _page_rule_facts(definition, ctx), ctx
 
 
@@ -131,15 +132,16 @@ def submit(
     now: datetime | None = None,
 ) -> SubmitResult:
     now = now or utcnow()
-    if submission_key:
-        existing = db.session.scalar(select(Case).where(Case.submission_key == submission_key))
-        if existing is not None:
-            return SubmitResult(existing, existing.duplicate_of, replayed=True)
+    replay_id, stored_hash = _preflight(definition, submission_key)
+    if replay_id is not None:
+        existing = db.session.get(Case, replay_id)
+        return SubmitResult(existing, existing.duplicate_of, replayed=True)
     clean, prop, facts, ctx = _validated(definition, answers, actor, now)
-    ensure_snapshot(definition)
+    ensure_snapshot(definition, stored_hash)
+    new_customer = False
     if customer is None and definition.customer_fields:
         f = definition.customer_fields
-        customer = customer_service.find_or_create(
+        customer, new_customer = customer_service.match_or_create(
             clean.get(f.get("name", "")), clean.get(f.get("email", "")), clean.get(f.get("phone", "")), prop
         )
     original = None
@@ -160,7 +162,7 @@ def submit(
     days = state.sla_working_days if state.sla_working_days is not None else definition.sla_working_days
     if state.category != "closed" and days is not None:
         sla_due = working_calendar().due_after(now, days)
-    case = Case(
+    case = _insert_case(dict(
         reference=new_reference(),
         workflow_id=definition.id,
         workflow_version=definition.version,
@@ -178,37 +180,31 @@ def submit(
         submission_key=submission_key,
         created_at=now,
         closed_at=now if state.category == "closed" else None,
-        # Given with the new case, so it is inserted with it and no history is loaded to append to.
-        events=[
-            CaseEvent(
-                kind="submitted",
-                actor_type=actor.type,
-                actor_staff_id=actor.staff.id if actor.staff else None,
-                actor_label=actor.label,
-                to_state=state_id,
-                public_message=(definition.duplicate.get("message")
-                                or f"This was already requested as {original.reference}.")
-                if original is not None and definition.duplicate else "We have received your request.",
-                data={"channel": channel, "facts": facts},
-                created_at=now,
-            )
-        ],
-    )
-    case.customer = customer
-    case.property = prop
-    db.session.flush()  # the customer, outside the savepoint: it stays if the case is refused below
-    try:
-        # The case is added inside the savepoint (begin_nested flushes what is pending before it
-        # starts), so a clash on the submission key rolls back only the case.
-        with db.session.begin_nested():
-            db.session.add(case)
-            db.session.flush()
-    except IntegrityError:
-        # The same submission key committed by a concurrent request: return that case.
-        existing = db.session.scalar(select(Case).where(Case.submission_key == submission_key)) if submission_key else None
-        if existing is None:
-            raise
+    ))
+    if case is None:
+        # The same submission key committed by a concurrent request after the preflight: that case.
+        existing = db.session.scalar(select(Case).where(Case.submission_key == submission_key))
         return SubmitResult(existing, existing.duplicate_of, replayed=True)
+    # Known already: set without the query a lazy load would make.
+    set_committed_value(case, "customer", customer)
+    set_committed_value(case, "property", prop)
+    set_committed_value(case, "duplicate_of", original)
+    set_committed_value(case, "events", [])
+    db.session.add(
+        CaseEvent(
+            case=case,
+            kind="submitted",
+            actor_type=actor.type,
+            actor_staff_id=actor.staff.id if actor.staff else None,
+            actor_label=actor.label,
+            to_state=state_id,
+            public_message=(definition.duplicate.get("message")
+                            or f"This was already requested as {original.reference}.")
+            if original is not None and definition.duplicate else "We have received your request.",
+            data={"channel": channel, "facts": facts},
+            created_at=now,
+        )
+    )
     if original is not None:
         # Added on its own: appending to original.events would load the original's whole history.
         db.session.add(
@@ -230,6 +226,7 @@ def submit(
         customer=customer,
         case=case,
         staff=actor.staff,
+        new_customer=new_customer,
     )
     if original is None:
         notifications.queue_for_case(case, "acknowledgement")
@@ -237,6 +234,25 @@ def submit(
         rollups.note_case(case.id)
     db.session.flush()
     return SubmitResult(case, original, facts=facts)
+
+
+def _preflight(definition: Definition, submission_key: str | None) -> tuple[int | None, str | None]:
+    """One round trip for what submit must know first: the case already made with this submission
+    key (a replay: a double-click or a retried form), and the hash stored for this definition version."""
+    replay = (select(Case.id).where(Case.submission_key == submission_key).scalar_subquery()
+              if submission_key else null())
+    row = db.session.execute(select(replay, stored_hash_query(definition).scalar_subquery())).one()
+    return row[0], row[1]
+
+
+def _insert_case(values: dict) -> Case | None:
+    """INSERT ... ON CONFLICT (submission_key) DO NOTHING RETURNING the case. A concurrent request with
+    the same key that committed first leaves no row (None), and nothing else in the transaction is
+    undone, so no savepoint is needed."""
+    stmt = (insert_for_dialect(Case).values(**values)
+            .on_conflict_do_nothing(index_elements=[Case.submission_key]).returning(Case)
+            .options(lazyload(Case.events)))  # a new case has no history to load (selectin by default)
+    return db.session.scalars(stmt).first()
 
 
 def _earlier_match(definition: Definition, key: str, now: datetime) -> Case | None:

@@ -22,11 +22,20 @@ def _changed_message(definition: Definition) -> str:
             f"give it a new version number (for example {definition.version + 1})")
 
 
-def ensure_snapshot(definition: Definition) -> None:
-    """Called when a case is created: store this version's snapshot, or refuse a silent change."""
-    # Only the hash: the stored definition (raw) is large and not needed to compare.
-    stored_hash = db.session.scalar(select(WorkflowSnapshot.content_hash).where(
-        WorkflowSnapshot.workflow_id == definition.id, WorkflowSnapshot.version == definition.version))
+def stored_hash_query(definition: Definition):
+    """The query for the hash stored for this version (only the hash: the stored definition is large)."""
+    return select(WorkflowSnapshot.content_hash).where(
+        WorkflowSnapshot.workflow_id == definition.id, WorkflowSnapshot.version == definition.version)
+
+
+_UNREAD = object()
+
+
+def ensure_snapshot(definition: Definition, stored_hash=_UNREAD) -> None:
+    """Called when a case is created: store this version's snapshot, or refuse a silent change.
+    `stored_hash`: already read by the caller with stored_hash_query() (None when there is none)."""
+    if stored_hash is _UNREAD:
+        stored_hash = db.session.scalar(stored_hash_query(definition))
     if stored_hash is None:
         try:
             with db.session.begin_nested():
@@ -37,8 +46,7 @@ def ensure_snapshot(definition: Definition) -> None:
         except IntegrityError:
             # The first cases of a new version arrived together and another request stored it
             # first (its savepoint is all that rolled back): compare with what that one stored.
-            stored_hash = db.session.scalar(select(WorkflowSnapshot.content_hash).where(
-                WorkflowSnapshot.workflow_id == definition.id, WorkflowSnapshot.version == definition.version))
+            stored_hash = db.session.scalar(stored_hash_query(definition))
     if stored_hash != definition.content_hash:
         raise DefinitionError([_changed_message(definition)])
 
