@@ -37,18 +37,26 @@ def add(kind: str, payload: dict, case: Case | None = None) -> OutboxMessage:
         raise ValueError(f"no outbox handler for {kind!r}")
     message = OutboxMessage(kind=kind, payload=payload, case_id=case.id if case else None, status="pending")
     db.session.add(message)
-    db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    dispatch_after_commit(message)
     return message
+
+
+def dispatch_after_commit(message: OutboxMessage) -> None:
+    """Hand the row to RQ once this unit of work commits. Not flushed here: its id is read at commit,
+    after the one flush that writes it with everything else."""
+    db.session.info.setdefault(_PENDING_KEY, []).append(message)
 
 
 def commit() -> None:
     """End the unit of work: one commit, then dispatch what it wrote to the outbox."""
-    ids = db.session.info.pop(_PENDING_KEY, [])
     from frontdoor.metrics.rollups import take_flag
 
-    rollups_flag = take_flag(db.session)
+    messages = db.session.info.pop(_PENDING_KEY, [])
     try:
+        if messages:
+            db.session.flush()
+        ids = [m.id for m in messages if m.id is not None]
+        rollups_flag = take_flag(db.session)
         db.session.commit()
     except Exception:
         db.session.rollback()

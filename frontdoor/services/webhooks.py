@@ -133,5 +133,5 @@ def retry_dead_letter(message_id: int) -> OutboxMessage | None:
     message.status = "pending"
     message.attempts = 0
     db.session.flush()
-    db.session.info.setdefault(outbox._PENDING_KEY, []).append(message.id)
+    outbox.dispatch_after_commit(message)
     return message
