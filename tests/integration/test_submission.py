@@ -112,3 +112,49 @@ def test_bad_answers_are_refused_and_nothing_saved(session, change, field):
     outbox.rollback()
     assert field in caught.value.errors
     assert counts() == before
+
+
+def test_a_submission_is_a_short_fixed_list_of_statements(session):
+    """The write path's cost is its round trips: a new customer's missed bin makes these and no more
+    (no savepoint, no repeat-contact look-up for a customer made just now, no subscriptions read
+    when no rule reads them)."""
+    from sqlalchemy import event
+
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    submit(definition("missed_bin"), answers_for(prop, "warm@example.com"), "web", None, Actor.resident(),
+           submission_key="warm-up")  # the version's snapshot is stored by the first case
+    outbox.commit()
+    prop = property_collected_yesterday_evening()
+    statements = []
+    engine = db.session.get_bind()
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        statements.append(" ".join(statement.split())[:60])
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        submit(definition("missed_bin"), answers_for(prop, "first@example.com"), "web", None, Actor.resident(),
+               submission_key="k-statements")
+        db.session.flush()  # what outbox.commit() flushes before its COMMIT (then delivery, inline on SQLite)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    outbox.commit()
+    text_ = "\n".join(statements)
+    assert "SAVEPOINT" not in text_
+    assert "garden_subscriptions" not in text_
+    assert not any(s.startswith("SELECT contacts.id FROM contacts") for s in statements)
+    lock = 1 if engine.dialect.name == "postgresql" else 0  # the duplicate lock: PostgreSQL only
+    assert len(statements) == 12 + lock, text_
+
+
+def test_a_returning_customer_within_seven_days_is_a_repeat_contact(session):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    first = submit(definition("missed_bin"), answers_for(prop, "again@example.com"), "web", None, Actor.resident())
+    second = submit(definition("missed_bin"), answers_for(prop, "again@example.com", container_index=1), "web", None,
+                    Actor.resident())
+    outbox.commit()
+    assert first.case.customer_id == second.case.customer_id
+    outcomes = [db.session.scalar(select(Contact.outcome).where(Contact.case_id == r.case.id)) for r in (first, second)]
+    assert outcomes == ["self_served", "repeat"]
