@@ -251,7 +251,10 @@ def amend(booking: Booking, items: dict, actor: Actor, now: datetime | None = No
         return payments.start(
             amount_pence=charge, service=WORKFLOW_ID, fund_code=fees()["fund_code"],
             description=f"Change to bulky waste collection {booking.reference}",
-            purpose={"kind": "bulky_amend", "items": quote.items, "total": quote.total_pence},
+            # What the change was made from: if the booking has changed by the time this is paid
+            # (a later change, or cancelled), the payment is refunded instead of applied.
+            purpose={"kind": "bulky_amend", "items": quote.items, "total": quote.total_pence,
+                     "from_items": dict(booking.items), "from_total": booking.amount_pence},
             booking_id=booking.id,
             return_url=lambda p: url_for("bulky.payment_return", reference=p.reference, _external=True),
         )
@@ -309,8 +312,24 @@ def _apply_items(booking: Booking, items: dict, amount: int, actor: Actor | None
 
 @payments.on_success("bulky_amend")
 def _amendment_paid(payment: Payment) -> None:
+    """Apply the paid change, unless the booking moved on after it was asked for (a later change was
+    made while this payment was abandoned, then settled late; or the booking was cancelled): then
+    the change is out of date and what it took is refunded, with a note to the resident."""
+    db.session.execute(select(Booking.id).where(Booking.id == payment.booking_id).with_for_update())
     booking = db.session.get(Booking, payment.booking_id)
-    _apply_items(booking, payment.purpose["items"], int(payment.purpose["total"]))
+    db.session.refresh(booking)
+    based_on = payment.purpose.get("from_items")  # absent on payments started before it was recorded
+    if booking.status == "confirmed" and (based_on is None or (booking.items == based_on
+                                                                and booking.amount_pence == payment.purpose["from_total"])):
+        _apply_items(booking, payment.purpose["items"], int(payment.purpose["total"]))
+        return
+    payments.refund(payment, payment.refundable_pence, "Change superseded before it was paid")
+    case = db.session.get(Case, booking.case_id) if booking.case_id else None
+    if case is not None:
+        add_note(case, Actor.system(), f"The change paid for with payment {payment.reference} was not made, because "
+                 f"the booking had changed since it was asked for. We have refunded "
+                 f"{pricing.pounds(payment.amount_pence)}.", public=True)
+    db.session.flush()
 
 
 def mark(booking: Booking, outcome: str, actor: Actor, reason: str = "") -> None:

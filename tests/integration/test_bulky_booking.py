@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from frontdoor.extensions import db
-from frontdoor.models import Booking, Case, OutboxMessage, Payment, Refund
+from frontdoor.models import Booking, Case, CaseEvent, OutboxMessage, Payment, Refund
 from frontdoor.models.base import utcnow
 from frontdoor.services import bulky, payments, slots
 from frontdoor.services.actors import Actor
@@ -151,6 +151,42 @@ def test_amendment_charges_only_the_difference(prop):
     with current_app.test_request_context():
         assert bulky.amend(booking, {"table": 2}, Actor.resident()) is None  # cheaper: no refund by default
     assert booking.items == {"table": 2} and booking.amount_pence == 4000 and count(Refund) == 0
+
+
+def test_a_change_paid_late_after_a_later_change_is_refunded_not_applied(prop):
+    """Change A is started and its payment abandoned; change B is made; then A's payment turns out
+    to have gone through (the pending-payment job finds it). B stands; A's money goes back."""
+    booking, _ = _confirmed(prop)  # {"table": 1}: £25.00
+    with current_app.test_request_context():
+        change_a = bulky.amend(booking, {"table": 1, "wardrobe": 1, "armchair": 1}, Actor.resident())  # +£15.00
+        change_b = bulky.amend(booking, {"table": 1, "sofa": 1}, Actor.resident())  # 2 units: +£5.00
+    assert change_b.id != change_a.id
+    provider_says(change_b, "success")
+    with current_app.test_request_context():
+        payments.confirm(change_b)
+    assert booking.items == {"table": 1, "sofa": 1}
+    provider_says(change_a, "success")  # paid after all, but only now seen
+    with current_app.test_request_context():
+        payments.confirm(change_a)
+    db.session.refresh(booking)
+    assert booking.items == {"table": 1, "sofa": 1} and booking.amount_pence == change_b.purpose["total"]
+    refunds = db.session.scalars(select(Refund).where(Refund.payment_id == change_a.id)).all()
+    assert [r.amount_pence for r in refunds] == [change_a.amount_pence]
+    case = db.session.get(Case, booking.case_id)
+    assert any("was not made" in (e.public_message or "") for e in db.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id)))
+
+
+def test_a_change_paid_after_the_booking_was_cancelled_is_refunded(prop):
+    booking, _ = _confirmed(prop)
+    with current_app.test_request_context():
+        change = bulky.amend(booking, {"table": 1, "wardrobe": 1, "armchair": 1}, Actor.resident())
+        bulky.cancel(booking, Actor.resident())
+    provider_says(change, "success")
+    with current_app.test_request_context():
+        payments.confirm(change)
+    assert booking.status == "cancelled" and booking.items == {"table": 1}
+    assert db.session.scalar(select(func.sum(Refund.amount_pence)).where(Refund.payment_id == change.id)) == change.amount_pence
 
 
 def test_a_refund_larger_than_the_payment_is_refused_and_nothing_changes(prop):
