@@ -36,7 +36,12 @@ EVENT = {"type": "object", "required": ["id", "at", "kind"],
 CASE = {"type": "object", "required": ["reference", "service_code", "state", "status", "history"],
         "properties": {"reference": S, "service_code": S, "service_name": S, "state": S, "state_label": S,
                        "category": {"enum": ["open", "waiting", "closed"]}, "status": {"enum": ["open", "closed"]},
-                       "resolution": NS, "channel": S, "address_id": NS, "created_at": NS, "updated_at": NS,
+                       "resolution": NS, "channel": S, "address_id": NS,
+                       "address": {**NS, "description": "Staff keys only: the address on one line; with no UPRN "
+                                   "(address_id null), the address the resident typed"},
+                       "address_typed": {"type": "boolean", "description": "Staff keys only: true when the "
+                                         "address was typed in (\"I can't find my address\"), so has no UPRN"},
+                       "created_at": NS, "updated_at": NS,
                        "closed_at": NS, "expected_at": NS, "transitions": {"type": "array", "items": S},
                        "history": {"type": "array", "items": EVENT}}}
 COLLECTIONS = {"type": "object", "required": ["uprn", "collections"],

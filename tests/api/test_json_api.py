@@ -141,3 +141,20 @@ def test_collections_json_and_ics(client, session):
 def test_openapi_document_is_served(client):
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and "/open311/v2/requests.{format}" in doc["paths"]
+
+
+def test_case_address_for_staff_keys_only_gazetteer_or_typed(client, case_ref):
+    internal_key = key("Ops", ("read", "internal"))
+    reader = client.get(f"/api/v1/cases/{case_ref}", headers={"X-Api-Key": key("Reader", ("read",))}).get_json()
+    assert "address" not in reader and "address_typed" not in reader
+    case = db.session.scalar(select(Case).where(Case.reference == case_ref))
+    chosen = client.get(f"/api/v1/cases/{case_ref}", headers={"X-Api-Key": internal_key}).get_json()
+    assert (chosen["address"], chosen["address_typed"]) == (case.property.single_line, False)
+    # The same case as if the resident had typed the address ("I can't find my address"): no UPRN.
+    case.property = None
+    case.answers = {**case.answers, "address": {"manual": True, "line1": "Plot 4, Mill Lane", "town": "Dunbury",
+                                                "postcode": "DB9 9ZZ"}}
+    db.session.commit()
+    typed = client.get(f"/api/v1/cases/{case_ref}", headers={"X-Api-Key": internal_key}).get_json()
+    assert typed["address_id"] is None and typed["address_typed"] is True
+    assert typed["address"] == "Plot 4, Mill Lane, Dunbury, DB9 9ZZ"
