@@ -33,7 +33,7 @@ _UNREAD = object()
 
 def ensure_snapshot(definition: Definition, stored_hash=_UNREAD) -> None:
     """Called when a case is created: store this version's snapshot, or refuse a silent change.
-    `stored_hash`: already read by the caller with stored_hash_query() (None when there is none)."""
+    `stored_hash`: already read by the caller in a query of its own (None when there is none)."""
     if stored_hash is _UNREAD:
         stored_hash = db.session.scalar(stored_hash_query(definition))
     if stored_hash is None:
