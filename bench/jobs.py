@@ -10,7 +10,8 @@ the production settings the load test gives its workers. It prints jobs and deli
 (first job start to last job end, so not the worker's start-up), then the same worker command on
 --floor-jobs jobs that do nothing (time.time), before and after, and the ratio. It checks every
 acknowledgement was sent exactly once, and drops the database and the queue at the end.
---metrics-dir runs the worker with PROMETHEUS_MULTIPROC_DIR set (as deployed: docs/deploy.md).
+--metrics-dir runs the worker with PROMETHEUS_MULTIPROC_DIR set (as deployed: docs/deploy.md);
+--batch-size 1 measures one row per job (a job sends its row and up to OUTBOX_BATCH_SIZE - 1 more).
 Exit status 1 if a check fails.
 """
 from __future__ import annotations
@@ -132,6 +133,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--floor-jobs", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="OUTBOX_BATCH_SIZE for the worker (default: the app's; 1 is one row per job)")
     parser.add_argument("--metrics-dir", action="store_true", help="set PROMETHEUS_MULTIPROC_DIR for the worker")
     parser.add_argument("--profile", metavar="FILE", help="run the delivery worker under pyinstrument, text report to FILE")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))
@@ -154,6 +157,8 @@ def main():
            "DATABASE_URL": database_url, "REDIS_URL": args.redis, "RQ_QUEUE": queue_name, "LOG_LEVEL": "WARNING"}
     if metrics_dir:
         env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir.name
+    if args.batch_size:
+        env["OUTBOX_BATCH_SIZE"] = str(args.batch_size)
     ok = False
     engine = None
     try:
@@ -182,7 +187,8 @@ def main():
         print(f"deliveries/s / floor = {delivery_rate / floor_rate if floor_rate else 0:.2f}; jobs/s / floor = "
               f"{jobs_rate / floor_rate if floor_rate else 0:.2f} (target: 150/s, 0.75 of a ~200 floor)")
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; outbox {states}; notifications {notes[0]} "
-              f"for {notes[1]} distinct rows; metrics dir {'set' if metrics_dir else 'unset'}")
+              f"for {notes[1]} distinct rows; metrics dir {'set' if metrics_dir else 'unset'}; "
+              f"OUTBOX_BATCH_SIZE {env.get('OUTBOX_BATCH_SIZE', 'default')}")
         checks = [("every row sent", states == {"sent": pending}),
                   ("one notification per row, none twice", notes[0] == notes[1] == pending)]
         for name, passed in checks:
