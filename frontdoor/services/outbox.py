@@ -98,13 +98,7 @@ def dispatch(ids: list[int]) -> None:
 
 def deliver(message_id: int) -> bool:
     """Deliver one row if still pending. Flushes; the caller commits. True if it sent now."""
-    message = db.session.execute(
-        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
-    ).scalar_one_or_none()
-    if message is None or message.status != "pending":
-        return False
-    _send(message)
-    return True
+    return _lock_and_send(message_id) is not None
 
 
 def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) -> list[int]:
@@ -118,10 +112,11 @@ def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) ->
     before (attempts > 0) wait for their own retry. No further row is started after `seconds`, so a
     slow handler cannot hold the job long.
     """
-    if not deliver(message_id):
+    first = _lock_and_send(message_id)
+    if first is None:
         return []
     started = time.monotonic()
-    kind = db.session.get(OutboxMessage, message_id).kind  # in the session already: no query
+    kind = first.kind
     more = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.status == "pending", OutboxMessage.attempts == 0, OutboxMessage.kind == kind,
@@ -130,7 +125,8 @@ def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) ->
         .limit(size - 1)
         .with_for_update(skip_locked=True)
     ).all() if size > 1 else []
-    loaded = PREFETCH[kind](more) if more and kind in PREFETCH else None  # noqa: F841  held for the loop
+    # Held while the handlers run: the session keeps only weak references to rows it has not changed.
+    prefetched = PREFETCH[kind](more) if more and kind in PREFETCH else None
     sent = [message_id]
     for message in more:
         if time.monotonic() - started > seconds:
@@ -142,7 +138,19 @@ def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) ->
             log.warning("outbox %s failed in a batch; left for its own job", message.id, exc_info=True)
         else:
             sent.append(message.id)
+    del prefetched
     return sent
+
+
+def _lock_and_send(message_id: int) -> OutboxMessage | None:
+    """The row, locked, handled and marked sent; None if it is not there or no longer pending."""
+    message = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
+    ).scalar_one_or_none()
+    if message is None or message.status != "pending":
+        return None
+    _send(message)
+    return message
 
 
 def _send(message: OutboxMessage) -> None:
