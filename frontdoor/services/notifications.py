@@ -1,6 +1,7 @@
 """Resident notifications: rendered from the case, stored (embedded) or sent through GOV.UK Notify."""
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import current_app
@@ -112,6 +113,7 @@ def queue_for_case(case: Case, template: str, extra: dict | None = None) -> Outb
     return outbox.add("notification", {"template": template, "case_id": case.id, "extra": extra or {}}, case)
 
 
+@functools.cache  # built once: the options are immutable and cost more to build than the look-up they steer
 def _case_options():
     # One query for everything a message shows (customer, address, bins), not one per relation;
     # not the case's history either (Case.events loads eagerly elsewhere), which no template shows.
