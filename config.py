@@ -66,6 +66,8 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "DATABASE_REPLICA_URL": env.get("DATABASE_REPLICA_URL", "").strip() or None,
         "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
         "RQ_QUEUE": env.get("RQ_QUEUE", "frontdoor"),
+        # Rows one outbox delivery job may send in its one transaction: its own and waiting ones (1: its own).
+        "OUTBOX_BATCH_SIZE": max(1, int(env.get("OUTBOX_BATCH_SIZE", 20))),
         "WORKFLOWS_DIR": env.get("WORKFLOWS_DIR", str(BASE_DIR / "workflows" / "definitions")),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         "COUNCIL_NAME": env.get("COUNCIL_NAME", "Demo Borough Council"),

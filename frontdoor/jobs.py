@@ -80,6 +80,9 @@ def enqueue_delivery(message_id: int) -> None:
 
 
 def deliver_outbox(message_id: int) -> bool:
+    """Deliver the row, and with it a batch of rows waiting (outbox.deliver_batch); True if this row
+    was sent now. The jobs of the others are taken off the queue after the commit: each would only
+    find its row sent."""
     from frontdoor.extensions import db
     from frontdoor.services import outbox
 
@@ -87,16 +90,38 @@ def deliver_outbox(message_id: int) -> bool:
 
     with _app_context():
         try:
-            sent = outbox.deliver(message_id)
+            sent = outbox.deliver_batch(message_id, current_app.config["OUTBOX_BATCH_SIZE"])
             db.session.commit()
-            job_finished("deliver_outbox", "sent" if sent else "skipped")
-            return sent
         except Exception as exc:
             db.session.rollback()
             outbox.record_failure(message_id, repr(exc))
             db.session.commit()
             job_finished("deliver_outbox", "failed")
             raise
+        job_finished("deliver_outbox", "sent" if sent else "skipped")
+        if len(sent) > 1:
+            _unqueue_deliveries(sent[1:])
+        return bool(sent)
+
+
+def _unqueue_deliveries(message_ids: list[int]) -> None:
+    """Take the waiting delivery jobs of rows a batch sent off the queue, and delete them. A job a
+    worker has already taken is not in the queue list: it runs and finds its row sent."""
+    from rq.job import Job
+
+    try:
+        connection = redis_connection()
+        key = queue().key
+        job_ids = [delivery_job_id(m) for m in message_ids]
+        with connection.pipeline(transaction=False) as pipe:
+            for job_id in job_ids:
+                pipe.lrem(key, 1, job_id)
+            removed = pipe.execute()
+        taken = [Job.key_for(job_id) for job_id, count in zip(job_ids, removed) if count]
+        if taken:
+            connection.delete(*taken)
+    except Exception:  # the rows are sent; their jobs, if left, only find them sent
+        log.warning("could not take delivered rows' jobs off the queue", exc_info=True)
 
 
 def sweep_outbox(older_than_seconds: int = 60) -> int:

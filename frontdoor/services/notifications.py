@@ -1,11 +1,12 @@
 """Resident notifications: rendered from the case, stored (embedded) or sent through GOV.UK Notify."""
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, Notification, OutboxMessage, Property
@@ -112,13 +113,25 @@ def queue_for_case(case: Case, template: str, extra: dict | None = None) -> Outb
     return outbox.add("notification", {"template": template, "case_id": case.id, "extra": extra or {}}, case)
 
 
-@outbox.handler("notification")
+@functools.cache  # built once: the options are immutable and cost more to build than the look-up they steer
+def _case_options():
+    # One query for everything a message shows (customer, address, bins), not one per relation;
+    # not the case's history either (Case.events loads eagerly elsewhere), which no template shows.
+    return (joinedload(Case.customer), joinedload(Case.property).joinedload(Property.containers),
+            lazyload(Case.events))
+
+
+def _load_cases(messages: list[OutboxMessage]) -> list[Case]:
+    """A batch's cases in one query; each handler then finds its case in the session."""
+    ids = {m.payload["case_id"] for m in messages}
+    return list(db.session.scalars(select(Case).where(Case.id.in_(ids)).options(*_case_options())).unique())
+
+
+@outbox.handler("notification", prefetch=_load_cases)
 def deliver_notification(message: OutboxMessage) -> None:
-    # One query for everything the message shows (customer, address, bins), not one per relation.
-    case = db.session.scalars(
-        select(Case).where(Case.id == message.payload["case_id"]).options(
-            joinedload(Case.customer), joinedload(Case.property).joinedload(Property.containers))
-    ).unique().one()
+    case = db.session.get(Case, message.payload["case_id"], options=_case_options())
+    if case is None:
+        raise LookupError(f"case {message.payload['case_id']} not found")
     customer = case.customer
     template_name = message.payload["template"]
     definition = get_definition(case.workflow_id)

@@ -3,11 +3,13 @@
 add() is called inside a service (same transaction). commit() is what a request or job calls to
 end its unit of work: it commits, then hands the new rows to RQ (or, embedded, delivers inline).
 deliver() locks the row and does nothing if it was already delivered, so a job run twice, or
-enqueued twice, sends once.
+enqueued twice, sends once. deliver_batch() is what the job calls: the same for its row, then a few
+more rows waiting in one transaction, so a backlog costs one job and one commit per batch.
 """
 from __future__ import annotations
 
 import logging
+import time
 from typing import Callable
 
 from flask import current_app
@@ -19,14 +21,21 @@ from frontdoor.models.base import utcnow
 
 log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[[OutboxMessage], None]] = {}
+PREFETCH: dict[str, Callable[[list[OutboxMessage]], object]] = {}
 _PENDING_KEY = "frontdoor.outbox.new"
 # The first try plus RQ's retries (jobs.RETRY_INTERVALS); after that a row is a dead letter.
 MAX_ATTEMPTS = 6
+# deliver_batch() starts no further row after this long: the job stays short whatever the handlers do.
+BATCH_SECONDS = 2.0
 
 
-def handler(kind: str):
+def handler(kind: str, prefetch: Callable[[list[OutboxMessage]], object] | None = None):
+    """Register the handler for a kind. prefetch, if given, loads what a batch of rows of that kind
+    needs in one go (deliver_batch keeps what it returns while the handlers run)."""
     def register(func):
         HANDLERS[kind] = func
+        if prefetch is not None:
+            PREFETCH[kind] = prefetch
         return func
 
     return register
@@ -97,18 +106,70 @@ def dispatch(ids: list[int]) -> None:
 
 def deliver(message_id: int) -> bool:
     """Deliver one row if still pending. Flushes; the caller commits. True if it sent now."""
+    return _lock_and_send(message_id) is not None
+
+
+def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) -> list[int]:
+    """deliver(message_id), then up to size - 1 more rows of its kind that nothing has tried yet, in the
+    same transaction: one job and one commit for several rows. Flushes; the caller commits. Returns the
+    ids sent now, this row first ([] if it was not pending).
+
+    Each further row is locked (rows another worker holds are skipped), checked pending and marked
+    sent once, like this one, and handled in a savepoint: one that fails is rolled back alone and
+    left pending, untried, for its own job, which counts the try and retries. Rows that have failed
+    before (attempts > 0) wait for their own retry. No further row is started after `seconds`, so a
+    slow handler cannot hold the job long.
+    """
+    first = _lock_and_send(message_id)
+    if first is None:
+        return []
+    started = time.monotonic()
+    kind = first.kind
+    more = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.attempts == 0, OutboxMessage.kind == kind,
+               OutboxMessage.id != message_id)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        .limit(size - 1)
+        .with_for_update(skip_locked=True)
+    ).all() if size > 1 else []
+    # Held while the handlers run: the session keeps only weak references to rows it has not changed.
+    prefetched = PREFETCH[kind](more) if more and kind in PREFETCH else None
+    sent = [message_id]
+    for message in more:
+        if time.monotonic() - started > seconds:
+            break
+        try:
+            with db.session.begin_nested():
+                _send(message)
+        except Exception:  # noqa: BLE001  its own job delivers it, or counts the failure and retries
+            log.warning("outbox %s failed in a batch; left for its own job", message.id, exc_info=True)
+        else:
+            sent.append(message.id)
+    del prefetched
+    return sent
+
+
+def _lock_and_send(message_id: int) -> OutboxMessage | None:
+    """The row, locked, handled and marked sent; None if it is not there or no longer pending."""
     message = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
     ).scalar_one_or_none()
     if message is None or message.status != "pending":
-        return False
-    message.attempts += 1
+        return None
+    _send(message)
+    return message
+
+
+def _send(message: OutboxMessage) -> None:
     HANDLERS[message.kind](message)
+    # Counted after the handler so its queries do not flush a separate UPDATE first; a handler that
+    # raises rolls this transaction back anyway, and record_failure() counts that try.
+    message.attempts += 1
     message.status = "sent"
     message.delivered_at = utcnow()
     message.last_error = None
     db.session.flush()
-    return True
 
 
 def record_failure(message_id: int, error: str) -> None:

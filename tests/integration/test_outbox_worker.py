@@ -73,3 +73,89 @@ def test_sweep_redispatches_rows_left_pending(rq_app, committed, redis_url):
     assert db.session.scalar(select(OutboxMessage)).status == "sent"
     assert len(db.session.scalars(select(Notification)).all()) == 1
     queue.delete(delete_jobs=True)
+
+
+def _submit_committed(count: int) -> list[int]:
+    """count missed-bin cases, each in its own commit (which enqueues its delivery job); their rows' ids."""
+    factories.team("waste")
+    ids = []
+    for n in range(count):
+        prop = property_collected_yesterday_evening()
+        result = submit(definition("missed_bin"), answers_for(prop, email=f"batch{n}@example.com"), "web", None,
+                        Actor.resident())
+        outbox.commit()
+        ids.append(db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.case_id == result.case.id)))
+    return ids
+
+
+def _job_result(connection, message_id: int):
+    """A row's delivery job's return value, or "unrun" if a batch took the job off the queue."""
+    from rq.exceptions import NoSuchJobError
+
+    try:
+        return Job.fetch(jobs.delivery_job_id(message_id), connection=connection).return_value()
+    except NoSuchJobError:
+        return "unrun"
+
+
+def test_one_job_delivers_the_rows_waiting_and_takes_their_jobs_off_the_queue(rq_app, committed, redis_url):
+    ids = _submit_committed(3)
+    connection = Redis.from_url(redis_url)
+    queue = Queue(rq_app.config["RQ_QUEUE"], connection=connection)
+    assert all(jobs.delivery_job_id(i) in queue.job_ids for i in ids)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    db.session.expire_all()
+    assert {m.status for m in db.session.scalars(select(OutboxMessage))} == {"sent"}
+    assert sorted(n.outbox_id for n in db.session.scalars(select(Notification))) == sorted(ids)
+    assert [_job_result(connection, i) for i in ids] == [True, "unrun", "unrun"]
+    assert all(m.attempts == 1 for m in db.session.scalars(select(OutboxMessage)))
+    queue.delete(delete_jobs=True)
+
+
+def test_a_row_failing_in_a_batch_is_rolled_back_alone_and_left_for_its_own_job(rq_app, committed, redis_url,
+                                                                                 monkeypatch):
+    ids = _submit_committed(3)
+    real = outbox.HANDLERS["notification"]
+    failed = []
+
+    def fails_once_for_the_second(message):
+        real(message)  # writes its notification, then fails: the savepoint takes the write back
+        if message.id == ids[1] and not failed:
+            failed.append(message.id)
+            raise RuntimeError("Notify is down")
+
+    monkeypatch.setitem(outbox.HANDLERS, "notification", fails_once_for_the_second)
+    connection = Redis.from_url(redis_url)
+    queue = Queue(rq_app.config["RQ_QUEUE"], connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    db.session.expire_all()
+    assert failed == [ids[1]]
+    assert sorted(n.outbox_id for n in db.session.scalars(select(Notification))) == sorted(ids)  # once each
+    # The first job sent rows 1 and 3; row 2's own job, still queued, sent it and counted one try.
+    assert [_job_result(connection, i) for i in ids] == [True, True, "unrun"]
+    assert {m.id: (m.status, m.attempts) for m in db.session.scalars(select(OutboxMessage))} == {
+        i: ("sent", 1) for i in ids}
+    queue.delete(delete_jobs=True)
+
+
+def test_a_row_that_failed_before_waits_for_its_own_retry(rq_app, committed, redis_url):
+    ids = _submit_committed(2)
+    db.session.get(OutboxMessage, ids[1]).attempts = 1  # tried and failed once: its job is backing off
+    db.session.commit()
+    connection = Redis.from_url(redis_url)
+    queue = Queue(rq_app.config["RQ_QUEUE"], connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    assert [_job_result(connection, i) for i in ids] == [True, True]  # each sent by its own job
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Notification)).all()) == 2
+    queue.delete(delete_jobs=True)
+
+
+def test_batch_size_one_sends_only_the_jobs_own_row(rq_app, committed, redis_url, monkeypatch):
+    monkeypatch.setitem(rq_app.config, "OUTBOX_BATCH_SIZE", 1)
+    ids = _submit_committed(2)
+    connection = Redis.from_url(redis_url)
+    queue = Queue(rq_app.config["RQ_QUEUE"], connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    assert [_job_result(connection, i) for i in ids] == [True, True]
+    queue.delete(delete_jobs=True)

@@ -1,0 +1,210 @@
+"""The outbox delivery job alone: deliveries per second per RQ SimpleWorker, beside RQ's own floor.
+
+    .venv/bin/python bench/jobs.py --cases 2000 --floor-jobs 1000 \
+        --pg postgresql://postgres@127.0.0.1:5432/postgres --redis redis://127.0.0.1:6379/0
+
+It makes a fresh database (bench_jobs_<pid>, the real migrations), submits --cases missed-bin cases
+through the real service, each in its own commit (outbox.commit() enqueues the acknowledgement's
+delivery job, as a request does), then runs one `rq worker -w rq.worker.SimpleWorker --burst` with
+the production settings the load test gives its workers. It prints jobs and deliveries per second
+(first job start to last job end, so not the worker's start-up), then the same worker command on
+--floor-jobs jobs that do nothing (time.time), before and after, and the ratio. It checks every
+acknowledgement was sent exactly once, and drops the database and the queue at the end.
+--metrics-dir runs the worker with PROMETHEUS_MULTIPROC_DIR set (as deployed: docs/deploy.md);
+--batch-size 1 measures one row per job (a job sends its row and up to OUTBOX_BATCH_SIZE - 1 more).
+Exit status 1 if a check fails.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def seed(database_url, redis_url, queue_name, cases):
+    """Migrate, then one submission per commit through the real service; returns seconds taken."""
+    import logging
+
+    from flask_migrate import upgrade
+
+    from frontdoor.app import create_app
+    from frontdoor.extensions import db
+    from frontdoor.models import Container, Property
+    from frontdoor.services import outbox
+    from frontdoor.services.actors import Actor
+    from frontdoor.services.registry import definition
+    from frontdoor.services.submissions import submit
+    from tests import factories
+    from tests.integration.helpers import property_collected_yesterday_evening
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url, "RQ_QUEUE": queue_name,
+                      "RATELIMIT_STORAGE_URI": "memory://", "LOG_FORMAT": "text", "LOG_LEVEL": "WARNING"})
+    with app.app_context():
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        upgrade(directory=str(ROOT / "migrations"))
+        factories.team("waste")
+        model = property_collected_yesterday_evening()
+        props = []
+        for i in range(cases):  # each case its own property, so none is a duplicate of another
+            prop = Property(uprn=str(300000000000 + i), address_line1=f"{i} Bench Road", town="Demoton",
+                            postcode="DB9 9ZZ", ward="Abbey", latitude=52.0, longitude=-1.5)
+            for c in model.containers:
+                prop.containers.append(Container(stream=c.stream, label=c.label, size_litres=240, round=c.round))
+            db.session.add(prop)
+            props.append(prop)
+        db.session.flush()
+        answers = [{"address": p.uprn, "container": str(p.containers[0].id), "full_name": f"Bench Resident {i}",
+                    "email": f"bench{i}@bench.example", "phone": ""} for i, p in enumerate(props)]
+        db.session.commit()
+        missed_bin = definition("missed_bin")
+        started = time.perf_counter()
+        for a in answers:
+            submit(missed_bin, a, "web", None, Actor.resident())
+            outbox.commit()  # one commit, then the delivery job is enqueued: what a request does
+        took = time.perf_counter() - started
+        db.session.remove()
+        db.engine.dispose()
+    return took
+
+
+def run_worker(redis_url, queue_name, env, profile=None):
+    rq = str(Path(sys.executable).parent / "rq")
+    # pyinstrument is not a project dependency: install it in the virtualenv to use --profile.
+    prefix = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", profile, rq] if profile else [rq]
+    subprocess.run([*prefix, "worker", "-w", "rq.worker.SimpleWorker", "--burst", "--url", redis_url, "-q",
+                    "--logging_level", "WARNING", queue_name], cwd=ROOT, env=env, check=True)
+
+
+def finished_jobs(queue):
+    from rq.job import Job
+    from rq.registry import FinishedJobRegistry
+
+    ids = FinishedJobRegistry(queue=queue).get_job_ids()
+    return [j for j in Job.fetch_many(ids, connection=queue.connection) if j and j.started_at and j.ended_at]
+
+
+def busy_seconds(jobs):
+    return (max(j.ended_at for j in jobs) - min(j.started_at for j in jobs)).total_seconds() if jobs else 0
+
+
+def clear_finished(queue):
+    from rq.registry import FinishedJobRegistry
+
+    registry = FinishedJobRegistry(queue=queue)
+    for job_id in registry.get_job_ids():
+        registry.remove(job_id, delete_job=True)
+
+
+def floor(queue, env, count):
+    """RQ's own cost per job on this machine now: the same worker command on jobs that do nothing."""
+    clear_finished(queue)
+    for _ in range(count):
+        queue.enqueue("time.time", result_ttl=600)
+    run_worker(env["REDIS_URL"], queue.name, env)
+    ran = finished_jobs(queue)
+    clear_finished(queue)
+    busy = busy_seconds(ran)
+    return len(ran) / busy if busy else 0
+
+
+def deliveries(queue, env, engine, profile=None):
+    from sqlalchemy import text
+
+    started = time.perf_counter()
+    run_worker(env["REDIS_URL"], queue.name, env, profile)
+    wall = time.perf_counter() - started
+    ran = finished_jobs(queue)
+    busy = busy_seconds(ran)
+    with engine.connect() as conn:
+        sent = conn.execute(text("SELECT count(*) FROM outbox WHERE status = 'sent'")).scalar()
+    jobs_rate = len(ran) / busy if busy else 0
+    return len(ran), sent, busy, wall, jobs_rate, sent / busy if busy else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--floor-jobs", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="OUTBOX_BATCH_SIZE for the worker (default: the app's; 1 is one row per job)")
+    parser.add_argument("--metrics-dir", action="store_true", help="set PROMETHEUS_MULTIPROC_DIR for the worker")
+    parser.add_argument("--profile", metavar="FILE", help="run the delivery worker under pyinstrument, text report to FILE")
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"))
+    args = parser.parse_args()
+
+    from redis import Redis
+    from rq import Queue
+    from sqlalchemy import create_engine, text
+
+    db_name = f"bench_jobs_{os.getpid()}"
+    admin = create_engine(args.pg.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {db_name}"))
+    database_url = args.pg.rsplit("/", 1)[0] + "/" + db_name
+    queue_name = f"bench-jobs-{os.getpid()}"
+    queue = Queue(queue_name, connection=Redis.from_url(args.redis))
+    metrics_dir = tempfile.TemporaryDirectory(prefix="bench-jobs-metrics-") if args.metrics_dir else None
+    env = {**os.environ, "FRONTDOOR_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+           "DATABASE_URL": database_url, "REDIS_URL": args.redis, "RQ_QUEUE": queue_name, "LOG_LEVEL": "WARNING"}
+    if metrics_dir:
+        env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir.name
+    if args.batch_size:
+        env["OUTBOX_BATCH_SIZE"] = str(args.batch_size)
+    ok = False
+    engine = None
+    try:
+        took = seed(database_url.replace("postgresql://", "postgresql+psycopg://", 1), args.redis, queue_name, args.cases)
+        engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as conn:
+            pending = conn.execute(text("SELECT count(*) FROM outbox WHERE status = 'pending'")).scalar()
+        print(f"seeded {args.cases} cases in {took:.1f} s ({args.cases / took:.0f}/s in-process); "
+              f"{pending} pending outbox rows, {queue.count} jobs queued", flush=True)
+        # The floor runs first, with the queued deliveries moved aside meanwhile.
+        parked = f"{queue_name}-parked"
+        queue.connection.rename(queue.key, f"rq:queue:{parked}")
+        before = floor(queue, env, args.floor_jobs)
+        queue.connection.rename(f"rq:queue:{parked}", queue.key)
+        ran, sent, busy, wall, jobs_rate, delivery_rate = deliveries(queue, env, engine, args.profile)
+        clear_finished(queue)
+        after = floor(queue, env, args.floor_jobs)
+        floor_rate = (before + after) / 2
+        with engine.connect() as conn:
+            states = dict(conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")).all())
+            notes = conn.execute(text("SELECT count(*), count(DISTINCT outbox_id) FROM notifications")).one()
+        load = os.getloadavg()
+        print(f"delivery: {ran} jobs, {sent} rows sent, first start to last end {busy:.2f} s ({wall:.1f} s with "
+              f"start-up) = {jobs_rate:.0f} jobs/s, {delivery_rate:.0f} deliveries/s per SimpleWorker")
+        print(f"no-op floor (time.time): {before:.0f} before, {after:.0f} after = {floor_rate:.0f} jobs/s per SimpleWorker")
+        print(f"deliveries/s / floor = {delivery_rate / floor_rate if floor_rate else 0:.2f}; jobs/s / floor = "
+              f"{jobs_rate / floor_rate if floor_rate else 0:.2f} (target: 150/s, 0.75 of a ~200 floor)")
+        print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; outbox {states}; notifications {notes[0]} "
+              f"for {notes[1]} distinct rows; metrics dir {'set' if metrics_dir else 'unset'}; "
+              f"OUTBOX_BATCH_SIZE {env.get('OUTBOX_BATCH_SIZE', 'default')}")
+        checks = [("every row sent", states == {"sent": pending}),
+                  ("one notification per row, none twice", notes[0] == notes[1] == pending)]
+        for name, passed in checks:
+            print(f"{'ok  ' if passed else 'FAIL'} {name}")
+        ok = all(passed for _, passed in checks)
+    finally:
+        if engine is not None:
+            engine.dispose()
+        queue.delete(delete_jobs=True)
+        clear_finished(queue)
+        if metrics_dir:
+            metrics_dir.cleanup()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
