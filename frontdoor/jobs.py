@@ -47,18 +47,6 @@ def _rollups_mark() -> str:
     return f"frontdoor:rollups-scheduled:{current_app.config['RQ_QUEUE']}"
 
 
-def _forget_finished_job(connection, job_id: str) -> None:
-    """A job id can be left in Redis by an earlier row with the same id on the same queue (a restored
-    backup, a database made afresh: the load test's, whose rows start at 1 each run). Enqueueing over
-    a finished job's hash keeps its expiry and stale fields: the hash expires while the new job
-    waits, the worker drops the id without a word and the row waits for the sweep. That is how rows
-    stayed pending after a load test."""
-    from rq.job import Job
-
-    if connection.hget(Job.key_for(job_id), "status") in (b"finished", b"failed", b"stopped", b"canceled"):
-        connection.delete(Job.key_for(job_id))
-
-
 def delivery_job_id(message_id: int) -> str:
     """Named for the row and the queue: databases sharing one Redis use their own queue names, so
     their row numbers cannot meet in one job id."""
@@ -66,17 +54,30 @@ def delivery_job_id(message_id: int) -> str:
 
 
 def enqueue_delivery(message_id: int) -> None:
-    from rq import Retry
+    enqueue_deliveries([message_id])
 
-    job_id = delivery_job_id(message_id)
-    _forget_finished_job(redis_connection(), job_id)
-    queue().enqueue(
-        deliver_outbox,
-        message_id,
-        job_id=job_id,
-        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-        failure_ttl=7 * 24 * 3600,
-    )
+
+def enqueue_deliveries(message_ids: list[int]) -> None:
+    """The delivery jobs of a commit's outbox rows, in one round trip to Redis (one pipeline).
+
+    Each job's hash is deleted first, in the same pipeline: a job id can be left in Redis by an
+    earlier row with the same id on the same queue (a restored backup; a database made afresh, like
+    the load test's, whose rows start at 1 each run). Enqueued over a finished job's hash, the new
+    job keeps that hash's expiry and stale fields: the hash expires while the job waits, the worker
+    drops the id without a word and the row waits for the sweep. A job still waiting when its row is
+    dispatched again (by the sweep) is simply queued twice: delivery is idempotent."""
+    from rq import Queue, Retry
+    from rq.job import Job
+
+    if not message_ids:
+        return
+    q = queue()
+    retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+    with q.connection.pipeline() as pipe:
+        pipe.delete(*[Job.key_for(delivery_job_id(m)) for m in message_ids])
+        q.enqueue_many([Queue.prepare_data(deliver_outbox, (m,), job_id=delivery_job_id(m), retry=retry,
+                                           failure_ttl=7 * 24 * 3600) for m in message_ids], pipeline=pipe)
+        pipe.execute()
 
 
 def deliver_outbox(message_id: int) -> bool:

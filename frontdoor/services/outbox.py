@@ -89,11 +89,10 @@ def dispatch(ids: list[int]) -> None:
     from frontdoor import jobs
 
     if current_app.config.get("REDIS_URL"):
-        for message_id in ids:
-            try:
-                jobs.enqueue_delivery(message_id)
-            except Exception:  # Redis down: the row stays pending and the sweep sends it later.
-                log.exception("could not enqueue outbox %s; left for the sweep", message_id)
+        try:
+            jobs.enqueue_deliveries(ids)
+        except Exception:  # Redis down: the rows stay pending and the sweep sends them later.
+            log.exception("could not enqueue outbox %s; left for the sweep", ids)
     else:
         for message_id in ids:
             try:

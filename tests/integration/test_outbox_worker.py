@@ -159,3 +159,25 @@ def test_batch_size_one_sends_only_the_jobs_own_row(rq_app, committed, redis_url
     SimpleWorker([queue], connection=connection).work(burst=True)
     assert [_job_result(connection, i) for i in ids] == [True, True]
     queue.delete(delete_jobs=True)
+
+
+def test_a_finished_job_left_with_the_same_id_does_not_swallow_the_new_one(rq_app, committed, redis_url):
+    """A database made afresh (or restored) reuses row ids: the earlier row's finished job, with its
+    expiry, must not lend that expiry or its fields to the new row's job."""
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    connection = Redis.from_url(redis_url)
+    queue = Queue(rq_app.config["RQ_QUEUE"], connection=connection)
+    result = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
+    db.session.flush()
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == result.case.id))
+    stale_key = Job.key_for(jobs.delivery_job_id(message.id))
+    connection.hset(stale_key, mapping={"status": "finished", "ended_at": "2026-01-01T00:00:00.000000Z"})
+    connection.expire(stale_key, 2)
+    outbox.commit()  # enqueues over the stale hash
+    assert connection.ttl(stale_key) == -1  # no expiry inherited: it waits as long as it must
+    assert connection.hget(stale_key, "status") == b"queued" and connection.hget(stale_key, "ended_at") in (None, b"")
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message.id).status == "sent"
+    queue.delete(delete_jobs=True)
