@@ -1,0 +1,132 @@
+"""What one submission costs, in process, beside the four-inserts baseline measured in the same run.
+
+bench/load_test.py measures throughput through gunicorn, where the client, the server and
+PostgreSQL share the cores and figures swing with whatever else the machine is doing. This one
+sends the same real submission POST (a missed-bin draft made by the app's own session and CSRF
+code, production settings, PostgreSQL and Redis) and the /bench/inserts baseline one after another
+through Flask's test client, and prints for each: the SQL statements one request makes, the
+latency per request and the app's CPU per request; then the ratios. Alternating rounds, so a
+burst of noise hits both.
+
+    .venv/bin/python bench/submission_cost.py --requests 300 --rounds 2 [--show] [--profile]
+
+--show lists the statements; --profile prints a pyinstrument profile of further submissions
+(pyinstrument is not a dependency: pip install it first). It makes its own database (dropped at
+the end) on the server given by --pg.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300, help="requests of each kind per round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--show", action="store_true", help="list the statements of one submission")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument profile of more submissions")
+    parser.add_argument("--rate-limits", action="store_true", help="keep the portal's rate limits on (Redis)")
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"))
+    args = parser.parse_args()
+
+    from sqlalchemy import create_engine, event, text
+
+    admin = create_engine(args.pg.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    db_name = f"bench_cost_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {db_name}"))
+    url = args.pg.rsplit("/", 1)[0] + "/" + db_name
+    try:
+        import load_test  # the same seed and prepared drafts as the load test
+
+        secret = secrets.token_hex(32)
+        extra = args.requests if args.profile else 0
+        seeder, _, spare, _, _ = load_test.seed(url, 1, args.requests * args.rounds + extra + 2, secret)
+        drafts = iter(load_test.prepared_drafts(seeder, spare))
+        os.environ.update(FRONTDOOR_ENV="production", SECRET_KEY=secret, DATABASE_URL=url, REDIS_URL=args.redis,
+                          RQ_QUEUE=f"bench-cost-{os.getpid()}", FRONTDOOR_BENCH_ENDPOINTS="1", LOG_LEVEL="WARNING")
+        from frontdoor.app import create_app
+        from frontdoor.extensions import db, limiter
+
+        app = create_app()
+        # Each draft comes from its own address, but the limits still cost round trips to Redis:
+        # off by default, so the figures are the submission's own.
+        limiter.enabled = args.rate_limits
+        statements: list[str] = []
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute",
+                         lambda conn, cursor, statement, *rest: statements.append(" ".join(statement.split())))
+        client = app.test_client()
+
+        def submission():
+            cookie, token, ip = next(drafts)
+            client.set_cookie("session", cookie, domain="127.0.0.1")
+            r = client.post("/services/missed_bin/check", data={"csrf_token": token}, base_url="https://127.0.0.1",
+                            headers={"Referer": "https://127.0.0.1/services/missed_bin/check", "X-Forwarded-For": ip})
+            assert r.status_code == 302 and "/done/" in r.location, (r.status_code, r.get_data(as_text=True)[:300])
+
+        def baseline():
+            assert client.post("/bench/inserts", base_url="https://127.0.0.1").status_code == 201
+
+        submission()  # the first case of the version stores its snapshot: not a typical request
+        counts = {}
+        for name, send in (("submission", submission), ("baseline", baseline)):
+            statements.clear()
+            send()
+            counts[name] = len(statements)
+            print(f"{name}: {len(statements)} statements (and the COMMIT)")
+            if args.show:
+                for s in statements:
+                    print("    " + s[:140])
+        results: dict[str, list] = {"submission": [], "baseline": []}
+        cpu: dict[str, float] = {"submission": 0.0, "baseline": 0.0}
+        for _ in range(args.rounds):
+            for name, send in (("submission", submission), ("baseline", baseline)):
+                started_cpu = time.process_time()
+                for _ in range(args.requests):
+                    started = time.perf_counter()
+                    send()
+                    results[name].append(time.perf_counter() - started)
+                cpu[name] += time.process_time() - started_cpu
+        print(f"\n{args.rounds} alternating rounds of {args.requests} requests each, load average "
+              f"{os.getloadavg()[0]:.2f}")
+        summary = {}
+        for name, samples in results.items():
+            s = sorted(samples)
+            summary[name] = (statistics.mean(s) * 1000, s[len(s) // 2] * 1000, s[int(0.95 * len(s))] * 1000,
+                             cpu[name] / len(s) * 1000)
+            mean, p50, p95, per_cpu = summary[name]
+            print(f"  {name:<11} mean {mean:6.2f} ms   p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   app CPU {per_cpu:6.2f} ms")
+        sub, base = summary["submission"], summary["baseline"]
+        print(f"baseline / submission: time {base[0] / sub[0]:.2f}, app CPU {base[3] / sub[3]:.2f} "
+              f"(the throughput ratio it predicts where the app's CPU is the limit); "
+              f"statements {counts['submission']} against {counts['baseline']}")
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _ in range(args.requests):
+                submission()
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False))
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
+
+
+if __name__ == "__main__":
+    main()
