@@ -145,11 +145,9 @@ def main():
     from rq import Queue
     from sqlalchemy import create_engine, text
 
-    db_name = f"bench_jobs_{os.getpid()}"
-    admin = create_engine(args.pg.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {db_name}"))
-    database_url = args.pg.rsplit("/", 1)[0] + "/" + db_name
+    import scratch  # bench/scratch.py
+
+    database_url, drop_database = scratch.create_database(args.pg, "bench_jobs")
     queue_name = f"bench-jobs-{os.getpid()}"
     queue = Queue(queue_name, connection=Redis.from_url(args.redis))
     metrics_dir = tempfile.TemporaryDirectory(prefix="bench-jobs-metrics-") if args.metrics_dir else None
@@ -201,8 +199,7 @@ def main():
         clear_finished(queue)
         if metrics_dir:
             metrics_dir.cleanup()
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
+        drop_database()
     sys.exit(0 if ok else 1)
 
 

@@ -30,7 +30,6 @@ import argparse
 import os
 import re
 import secrets
-import statistics
 import subprocess
 import sys
 import threading
@@ -319,13 +318,9 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, text
+    import scratch  # bench/scratch.py
 
-    db_name = f"bench_{os.getpid()}"
-    admin = create_engine(args.pg.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {db_name}"))
-    database_url = args.pg.rsplit("/", 1)[0] + "/" + db_name
+    database_url, drop_database = scratch.create_database(args.pg, "bench")
     queue_name = f"bench-{os.getpid()}"
     secret = secrets.token_hex(32)
     # The open-loop phase needs rate x seconds drafts; the throughput phase at most what it can send.
@@ -360,8 +355,7 @@ def main():
             server.terminate()
             server.wait(30)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
+        drop_database()
     sys.exit(0 if ok else 1)
 
 

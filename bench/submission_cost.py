@@ -40,13 +40,11 @@ def main() -> None:
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"))
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, event, text
+    from sqlalchemy import event
 
-    admin = create_engine(args.pg.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    db_name = f"bench_cost_{os.getpid()}"
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {db_name}"))
-    url = args.pg.rsplit("/", 1)[0] + "/" + db_name
+    import scratch  # bench/scratch.py
+
+    url, drop_database = scratch.create_database(args.pg, "bench_cost")
     try:
         import load_test  # the same seed and prepared drafts as the load test
 
@@ -124,8 +122,7 @@ def main() -> None:
         with app.app_context():
             db.engine.dispose()
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
+        drop_database()
 
 
 if __name__ == "__main__":
