@@ -87,7 +87,7 @@ def deliver_outbox(message_id: int) -> bool:
     from frontdoor.extensions import db
     from frontdoor.services import outbox
 
-    from frontdoor.ops import job_finished
+    from frontdoor.ops import job_finished, outbox_delivered
 
     with _app_context():
         try:
@@ -100,6 +100,7 @@ def deliver_outbox(message_id: int) -> bool:
             job_finished("deliver_outbox", "failed")
             raise
         job_finished("deliver_outbox", "sent" if sent else "skipped")
+        outbox_delivered(len(sent))
         if len(sent) > 1:
             _unqueue_deliveries(sent[1:])
         return bool(sent)

@@ -29,6 +29,8 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 JOBS = Counter("frontdoor_jobs_total", "Background jobs run", ["job", "outcome"])
+# A delivery job sends a batch of rows, so jobs do not count deliveries: this does.
+DELIVERED = Counter("frontdoor_outbox_delivered_total", "Outbox rows delivered (committed as sent)")
 
 
 def request_id() -> str | None:
@@ -81,6 +83,12 @@ def configure_logging(fmt: str, level: str = "INFO") -> None:
 
 def job_finished(job: str, outcome: str) -> None:
     JOBS.labels(job=job, outcome=outcome).inc()
+
+
+def outbox_delivered(rows: int) -> None:
+    """Called after the commit that marked `rows` outbox rows sent."""
+    if rows:
+        DELIVERED.inc(rows)
 
 
 class BacklogCollector:

@@ -94,10 +94,13 @@ def dispatch(ids: list[int]) -> None:
         except Exception:  # Redis down: the rows stay pending and the sweep sends them later.
             log.exception("could not enqueue outbox %s; left for the sweep", ids)
     else:
+        from frontdoor.ops import outbox_delivered
+
         for message_id in ids:
             try:
-                deliver(message_id)
+                sent = deliver(message_id)
                 db.session.commit()
+                outbox_delivered(int(sent))
             except Exception:
                 db.session.rollback()
                 log.exception("inline delivery of outbox %s failed; left pending", message_id)

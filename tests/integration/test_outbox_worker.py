@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from prometheus_client import REGISTRY
 from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.job import Job
@@ -103,11 +104,14 @@ def test_one_job_delivers_the_rows_waiting_and_takes_their_jobs_off_the_queue(rq
     connection = Redis.from_url(redis_url)
     queue = Queue(rq_app.config["RQ_QUEUE"], connection=connection)
     assert all(jobs.delivery_job_id(i) in queue.job_ids for i in ids)
+    delivered_before = REGISTRY.get_sample_value("frontdoor_outbox_delivered_total") or 0
     SimpleWorker([queue], connection=connection).work(burst=True)
     db.session.expire_all()
     assert {m.status for m in db.session.scalars(select(OutboxMessage))} == {"sent"}
     assert sorted(n.outbox_id for n in db.session.scalars(select(Notification))) == sorted(ids)
     assert [_job_result(connection, i) for i in ids] == [True, "unrun", "unrun"]
+    # One job, three rows: the metric counts rows (the worker runs in this process).
+    assert REGISTRY.get_sample_value("frontdoor_outbox_delivered_total") == delivered_before + 3
     assert all(m.attempts == 1 for m in db.session.scalars(select(OutboxMessage)))
     queue.delete(delete_jobs=True)
 

@@ -65,3 +65,30 @@ def test_metrics_count_requests_by_endpoint_and_status(app, committed):
     assert 'endpoint="unmatched",method="GET",status="404"' in body
     assert "frontdoor_http_request_duration_seconds_bucket" in body
     assert "frontdoor_outbox_pending " in body
+
+
+def test_metrics_count_outbox_rows_delivered(app, committed):
+    """Jobs send rows in batches, so rows delivered are counted on their own (here inline, as embedded)."""
+    from prometheus_client import REGISTRY
+
+    from frontdoor.services import outbox
+    from frontdoor.services.actors import Actor
+    from frontdoor.services.registry import definition
+    from frontdoor.services.submissions import submit
+    from tests import factories
+    from tests.integration.helpers import answers_for, property_collected_yesterday_evening
+
+    previous = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = None  # delivered inline after the commit
+    try:
+        factories.team("waste")
+        delivered = lambda: REGISTRY.get_sample_value("frontdoor_outbox_delivered_total") or 0  # noqa: E731
+        before = delivered()
+        submit(definition("missed_bin"), answers_for(property_collected_yesterday_evening()), "web", None,
+               Actor.resident())
+        outbox.commit()
+        assert delivered() == before + 1
+    finally:
+        app.config["REDIS_URL"] = previous
+    body = app.test_client().get("/metrics").get_data(as_text=True)
+    assert "frontdoor_outbox_delivered_total " in body
