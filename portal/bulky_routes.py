@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from frontdoor.extensions import db
@@ -18,8 +18,9 @@ from frontdoor.models import Booking, Case, Payment
 from frontdoor.services import bulky, bulky_links, outbox, payments, properties, uploads
 from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
+from portal.address_finder import address_step
 from workflows.fees import FeeError, catalogue, pounds, quote
-from workflows.forms import AddressChoiceForm, PostcodeForm
+from workflows.validation import EMAIL_FORMAT
 
 bp = Blueprint("bulky", __name__, template_folder="templates")
 
@@ -59,7 +60,7 @@ class DetailsForm(FlaskForm):
                             validators=[InputRequired(message="Enter your full name"), Length(max=100)])
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[InputRequired(message="Enter your email address"),
-                                    Email(message="Enter an email address in the correct format, like name@example.com"),
+                                    Email(message=EMAIL_FORMAT),
                                     Length(max=254)])
     phone = StringField("UK phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=30)])
     photos = MultipleFileField("Add photos of the items (optional)")  # checked by services/uploads.py
@@ -74,27 +75,13 @@ def start():
 
 @bp.route("/address", methods=["GET", "POST"])
 def address():
-    definition = bulky.definition()
-    page = definition.page("address")
-    question = page.questions[0]
-    postcode = request.args.get("postcode")
-    if postcode is None:
-        form = PostcodeForm()
-        if form.validate_on_submit():
-            if properties.addresses_at(form.postcode.data):
-                return redirect(url_for(".address", postcode=form.postcode.data))
-            form.postcode.errors.append(f"We could not find any addresses for {form.postcode.data}. Check the postcode")
-        return render_template("portal/postcode.html", title=page.title, page=page, form=form, question=question,
-                               back=url_for(".start"))
-    addresses = properties.addresses_at(postcode)
-    if not addresses:
-        return redirect(url_for(".address"))
-    form = AddressChoiceForm(addresses, data={"uprn": _state().get("uprn")})
-    if form.validate_on_submit():
-        _save(uprn=form.uprn.data)
+    page = bulky.definition().page("address")
+
+    def chosen(uprn):
+        _save(uprn=uprn)
         return redirect(url_for(".items"))
-    return render_template("portal/address.html", title=page.title, page=page, form=form, postcode=postcode,
-                           back=url_for(".address"))
+
+    return address_step(page, page.questions[0], _state().get("uprn"), chosen)
 
 
 @bp.route("/items", methods=["GET", "POST"])

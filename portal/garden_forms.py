@@ -9,8 +9,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from frontdoor.services import subscriptions
 from workflows.fees import pounds
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+from workflows.validation import EMAIL_FORMAT
 
 
 def bin_choices() -> list[SelectChoice]:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import secrets
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 
 from frontdoor.auth import current_resident
 from frontdoor.extensions import db
 from frontdoor.models import Customer, GardenSubscription, Payment
 from frontdoor.services import customers, outbox, payments, properties, subscriptions
 from frontdoor.services.subscriptions import SubscriptionRefused
+from portal.address_finder import address_step
 from portal.garden_forms import AmendForm, BinsForm, ConfirmForm, DetailsForm
 from workflows.fees import pounds
-from workflows.forms import AddressChoiceForm, PostcodeForm
 
 bp = Blueprint("garden", __name__, template_folder="templates")
 
@@ -69,24 +69,11 @@ def start():
 
 @bp.route("/address", methods=["GET", "POST"])
 def address():
-    postcode = request.args.get("postcode")
-    if postcode is None:
-        form = PostcodeForm()
-        if form.validate_on_submit():
-            if properties.addresses_at(form.postcode.data):
-                return redirect(url_for(".address", postcode=form.postcode.data))
-            form.postcode.errors.append(f"We could not find any addresses for {form.postcode.data}. Check the postcode")
-        return render_template("portal/postcode.html", title=ADDRESS_PAGE.title, page=ADDRESS_PAGE, form=form,
-                               question=ADDRESS_QUESTION, back=url_for(".start"))
-    addresses = properties.addresses_at(postcode)
-    if not addresses:
-        return redirect(url_for(".address"))
-    form = AddressChoiceForm(addresses, data={"uprn": _state().get("uprn")})
-    if form.validate_on_submit():
-        _save(uprn=form.uprn.data, renew_of=None)
+    def chosen(uprn):
+        _save(uprn=uprn, renew_of=None)
         return redirect(url_for(".bins"))
-    return render_template("portal/address.html", title=ADDRESS_PAGE.title, page=ADDRESS_PAGE, form=form,
-                           postcode=postcode, back=url_for(".address"))
+
+    return address_step(ADDRESS_PAGE, ADDRESS_QUESTION, _state().get("uprn"), chosen)
 
 
 @bp.route("/bins", methods=["GET", "POST"])

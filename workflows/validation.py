@@ -56,11 +56,14 @@ def _check_text(q: Question, text: str, options, today):
     return text, None
 
 
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
 def _check_email(q, text, options, today):
     try:
         return validate_email(text, check_deliverability=False).normalized, None
     except EmailNotValidError:
-        return None, "Enter an email address in the correct format, like name@example.com"
+        return None, EMAIL_FORMAT
 
 
 def _check_phone(q, text, options, today):

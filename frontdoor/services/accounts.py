@@ -22,6 +22,7 @@ from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer
 from frontdoor.models.base import utcnow
 from frontdoor.services import outbox
 from frontdoor.services.customers import split_name
+from workflows.validation import EMAIL_FORMAT
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -66,7 +67,7 @@ def clean_email(email: str | None) -> str:
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise AccountError("Enter an email address in the correct format, like name@example.com") from None
+        raise AccountError(EMAIL_FORMAT) from None
 
 
 def _hash(raw: str) -> str:
