@@ -20,7 +20,6 @@ from frontdoor.services.references import normalise_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
 from frontdoor.services.transitions import TransitionRefused, transition
-from workflows.validation import is_manual_address
 
 MESSAGE_MAX = 2000
 
@@ -115,7 +114,7 @@ def case_json(case: Case, internal: bool) -> dict:
     d = get_definition(case.workflow_id)
     state = d.states.get(case.state) if d else None
     events = [e for e in case.events if internal or e.public_message]
-    address = _address(case, d) if internal else None
+    address = (properties.case_address(case, d) or None) if internal else None
     return {
         "reference": case.reference,
         "service_code": case.workflow_id,
@@ -136,15 +135,6 @@ def case_json(case: Case, internal: bool) -> dict:
         "transitions": [t.name for t in (d.transitions_for(case.state, None) if d else [])],
         "history": [event_json(e, internal) for e in events],
     }
-
-
-def _address(case: Case, d) -> str | None:
-    if case.property is not None:
-        return case.property.single_line
-    value = case.answers.get(d.property_question) if d and d.property_question else None
-    if not is_manual_address(value):
-        return None
-    return ", ".join(value[k] for k in ("line1", "line2", "town", "postcode") if value.get(k))
 
 
 @bp.get("/api/v1/cases/<reference>")

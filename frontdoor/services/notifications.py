@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, Notification, OutboxMessage, Property
-from frontdoor.services import outbox
+from frontdoor.services import outbox, properties
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
 
@@ -91,7 +91,7 @@ def case_values(case: Case, extra: dict | None = None) -> dict[str, str]:
         "reference": case.reference,
         "name": case.customer.full_name if case.customer else "",
         "service": definition.title if definition else case.workflow_id,
-        "address": case.property.single_line if case.property else _typed_address(case, definition),
+        "address": properties.case_address(case, definition),
         "container": container,
         "due_date": due,
         "track_url": current_app.config["PUBLIC_URL"].rstrip("/") + "/track",
@@ -201,11 +201,3 @@ def _send_with_notify(channel, recipient, template_name, subject, body, outbox_i
     else:
         response = client.send_email_notification(recipient, template_id, personalisation=personalisation, reference=reference)
     return response.get("id")
-
-
-def _typed_address(case: Case, definition) -> str:
-    """A typed ("I can't find my address") address, for a case with no property."""
-    from workflows.display import address_text
-
-    question = definition.property_question if definition else None
-    return address_text(case.answers.get(question)) if question else ""

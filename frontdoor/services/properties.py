@@ -75,6 +75,16 @@ def rule_facts(prop: Property | None, reads: frozenset[str] = ALL_FACTS) -> dict
     }
 
 
+def case_address(case, definition) -> str:
+    """A case's address on one line: the gazetteer's, or as typed ("I can't find my address"); else ''."""
+    if case.property is not None:
+        return case.property.single_line
+    from workflows.display import address_text
+
+    question = definition.property_question if definition else None
+    return address_text(case.answers.get(question)) if question else ""
+
+
 def container_options(prop: Property | None) -> list[tuple[str, str]]:
     if prop is None:
         return []

@@ -25,7 +25,8 @@ from frontdoor.services.references import new_reference
 from frontdoor.services.registry import council_bounds, working_calendar
 from frontdoor.services.workflow_versions import ensure_snapshot
 from workflows import Definition
-from workflows.rules import RuleContext, RuleResult, dedupe_key, property_facts_read, duplicate_key, duplicate_window_start, evaluate_page_rules
+from workflows.rules import (RuleContext, RuleResult, dedupe_key, duplicate_key, duplicate_window_start,
+                             evaluate_page_rules, property_facts_read)
 from workflows.conditions import holds
 from workflows.validation import check_answer, check_manual_address, is_manual_address
 
