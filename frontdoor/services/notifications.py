@@ -133,6 +133,8 @@ def deliver_notification(message: OutboxMessage) -> None:
     if case is None:
         raise LookupError(f"case {message.payload['case_id']} not found")
     customer = case.customer
+    if customer is None:  # no one to tell: a case with no customer (an anonymous report)
+        return
     template_name = message.payload["template"]
     definition = get_definition(case.workflow_id)
     template = DEFAULT_TEMPLATES[template_name]
