@@ -91,6 +91,12 @@ def finished_jobs(queue):
     return [j for j in Job.fetch_many(ids, connection=queue.connection) if j and j.started_at and j.ended_at]
 
 
+def mean_ms_in_job(jobs):
+    """Mean time from RQ's start mark to its end mark of a job: the job function, about; the rest of
+    busy / jobs is RQ's own work around each job (taking it, marking it started, saving its result)."""
+    return sum((j.ended_at - j.started_at).total_seconds() for j in jobs) / len(jobs) * 1000 if jobs else 0
+
+
 def busy_seconds(jobs):
     return (max(j.ended_at for j in jobs) - min(j.started_at for j in jobs)).total_seconds() if jobs else 0
 
@@ -112,7 +118,7 @@ def floor(queue, env, count):
     ran = finished_jobs(queue)
     clear_finished(queue)
     busy = busy_seconds(ran)
-    return len(ran) / busy if busy else 0
+    return (len(ran) / busy if busy else 0), mean_ms_in_job(ran)
 
 
 def deliveries(queue, env, engine, profile=None):
@@ -126,7 +132,7 @@ def deliveries(queue, env, engine, profile=None):
     with engine.connect() as conn:
         sent = conn.execute(text("SELECT count(*) FROM outbox WHERE status = 'sent'")).scalar()
     jobs_rate = len(ran) / busy if busy else 0
-    return len(ran), sent, busy, wall, jobs_rate, sent / busy if busy else 0
+    return len(ran), sent, busy, wall, jobs_rate, sent / busy if busy else 0, mean_ms_in_job(ran)
 
 
 def main():
@@ -169,11 +175,11 @@ def main():
         # The floor runs first, with the queued deliveries moved aside meanwhile.
         parked = f"{queue_name}-parked"
         queue.connection.rename(queue.key, f"rq:queue:{parked}")
-        before = floor(queue, env, args.floor_jobs)
+        before, before_in_job = floor(queue, env, args.floor_jobs)
         queue.connection.rename(f"rq:queue:{parked}", queue.key)
-        ran, sent, busy, wall, jobs_rate, delivery_rate = deliveries(queue, env, engine, args.profile)
+        ran, sent, busy, wall, jobs_rate, delivery_rate, in_job = deliveries(queue, env, engine, args.profile)
         clear_finished(queue)
-        after = floor(queue, env, args.floor_jobs)
+        after, after_in_job = floor(queue, env, args.floor_jobs)
         floor_rate = (before + after) / 2
         with engine.connect() as conn:
             states = dict(conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")).all())
@@ -182,6 +188,10 @@ def main():
         print(f"delivery: {ran} jobs, {sent} rows sent, first start to last end {busy:.2f} s ({wall:.1f} s with "
               f"start-up) = {jobs_rate:.0f} jobs/s, {delivery_rate:.0f} deliveries/s per SimpleWorker")
         print(f"no-op floor (time.time): {before:.0f} before, {after:.0f} after = {floor_rate:.0f} jobs/s per SimpleWorker")
+        per_job = busy / ran * 1000 if ran else 0
+        print(f"per delivery job {per_job:.2f} ms: {in_job:.2f} ms between RQ's start and end marks, "
+              f"{per_job - in_job:.2f} ms around them; per no-op job {1000 / floor_rate if floor_rate else 0:.2f} ms: "
+              f"{(before_in_job + after_in_job) / 2:.2f} ms between the marks")
         print(f"deliveries/s / floor = {delivery_rate / floor_rate if floor_rate else 0:.2f}; jobs/s / floor = "
               f"{jobs_rate / floor_rate if floor_rate else 0:.2f} (target: 150/s, 0.75 of a ~200 floor)")
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; outbox {states}; notifications {notes[0]} "

@@ -2,26 +2,28 @@
 
 add() is called inside a service (same transaction). commit() is what a request or job calls to
 end its unit of work: it commits, then hands the new rows to RQ (or, embedded, delivers inline).
-deliver() locks the row and does nothing if it was already delivered, so a job run twice, or
-enqueued twice, sends once. deliver_batch() is what the job calls: the same for its row, then a few
+deliver() claims the row (one UPDATE locks it and marks it sent, only if pending) and does nothing
+if it was already delivered, so a job run twice, or enqueued twice, sends once. deliver_batch() is what the job calls: the same for its row, then a few
 more rows waiting in one transaction, so a backlog costs one job and one commit per batch.
 """
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm.util import identity_key
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, OutboxMessage
 from frontdoor.models.base import utcnow
 
 log = logging.getLogger(__name__)
-HANDLERS: dict[str, Callable[[OutboxMessage], None]] = {}
-PREFETCH: dict[str, Callable[[list[OutboxMessage]], object]] = {}
+HANDLERS: dict[str, Callable[["Claimed"], None]] = {}
+PREFETCH: dict[str, Callable[[list], object]] = {}
 _PENDING_KEY = "frontdoor.outbox.new"
 # The first try plus RQ's retries (jobs.RETRY_INTERVALS); after that a row is a dead letter.
 MAX_ATTEMPTS = 6
@@ -29,9 +31,10 @@ MAX_ATTEMPTS = 6
 BATCH_SECONDS = 2.0
 
 
-def handler(kind: str, prefetch: Callable[[list[OutboxMessage]], object] | None = None):
-    """Register the handler for a kind. prefetch, if given, loads what a batch of rows of that kind
-    needs in one go (deliver_batch keeps what it returns while the handlers run)."""
+def handler(kind: str, prefetch: Callable[[list], object] | None = None):
+    """Register the handler for a kind: it gets the row as Claimed. prefetch, if given, loads what a
+    batch of rows of that kind needs in one go, from rows with .id and .payload (deliver_batch keeps
+    what it returns while the handlers run)."""
     def register(func):
         HANDLERS[kind] = func
         if prefetch is not None:
@@ -127,8 +130,8 @@ def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) ->
         return []
     started = time.monotonic()
     kind = first.kind
-    more = db.session.scalars(
-        select(OutboxMessage)
+    more = db.session.execute(  # ids and payloads (what a prefetch reads), not ORM rows
+        select(OutboxMessage.id, OutboxMessage.payload)
         .where(OutboxMessage.status == "pending", OutboxMessage.attempts == 0, OutboxMessage.kind == kind,
                OutboxMessage.id != message_id)
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
@@ -143,35 +146,56 @@ def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) ->
             break
         try:
             with db.session.begin_nested():
-                _send(message)
+                claimed = _lock_and_send(message.id)
         except Exception:  # noqa: BLE001  its own job delivers it, or counts the failure and retries
             log.warning("outbox %s failed in a batch; left for its own job", message.id, exc_info=True)
         else:
-            sent.append(message.id)
+            if claimed is not None:
+                sent.append(message.id)
     del prefetched
     return sent
 
 
-def _lock_and_send(message_id: int) -> OutboxMessage | None:
-    """The row, locked, handled and marked sent; None if it is not there or no longer pending."""
-    message = db.session.execute(
-        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
-    ).scalar_one_or_none()
-    if message is None or message.status != "pending":
-        return None
-    _send(message)
+@dataclass(frozen=True)
+class Claimed:
+    """A row claimed for delivery: what a handler reads (not the ORM row, which would need loading)."""
+
+    id: int
+    kind: str
+    payload: dict
+    case_id: int | None
+
+
+_T = OutboxMessage.__table__
+# One statement locks the row, checks it is still pending and marks it sent (one try counted). A
+# handler that raises rolls the claim back with the rest of the transaction (or its savepoint), so
+# the row is pending again for the retry; a second job for the row waits on the lock, then finds it
+# sent and gets no row back.
+_CLAIM = (text("UPDATE outbox SET status = 'sent', attempts = attempts + 1, delivered_at = :now, last_error = NULL"
+               " WHERE id = :id AND status = 'pending' RETURNING kind, payload, case_id")
+          .bindparams(bindparam("now", type_=_T.c.delivered_at.type))
+          .columns(_T.c.kind, _T.c.payload, _T.c.case_id))
+
+
+def _claim(message_id: int) -> Claimed | None:
+    row = db.session.execute(_CLAIM, {"id": message_id, "now": utcnow()}).one_or_none()
+    held = db.session.identity_map.get(identity_key(OutboxMessage, message_id))
+    if held is not None:  # loaded earlier in this session: read it afresh next time, not as it was
+        db.session.expire(held)
+    return None if row is None else Claimed(message_id, row.kind, row.payload, row.case_id)
+
+
+def _lock_and_send(message_id: int) -> Claimed | None:
+    """The row, claimed and handled; None if it is not there or no longer pending."""
+    message = _claim(message_id)
+    if message is not None:
+        _handle(message)
     return message
 
 
-def _send(message: OutboxMessage) -> None:
+def _handle(message: Claimed) -> None:
     HANDLERS[message.kind](message)
-    # Counted after the handler so its queries do not flush a separate UPDATE first; a handler that
-    # raises rolls this transaction back anyway, and record_failure() counts that try.
-    message.attempts += 1
-    message.status = "sent"
-    message.delivered_at = utcnow()
-    message.last_error = None
-    db.session.flush()
+    db.session.flush()  # the handler's own writes, inside the caller's savepoint if it has one
 
 
 def record_failure(message_id: int, error: str) -> None:

@@ -88,7 +88,7 @@ def body_for(message: OutboxMessage) -> bytes:
 
 
 @outbox.handler("webhook")
-def deliver_webhook(message: OutboxMessage) -> None:
+def deliver_webhook(message: outbox.Claimed) -> None:
     config = target(message.payload["target"])
     if config is None:
         raise WebhookFailed(f"webhook target {message.payload['target']!r} is not configured")

@@ -148,6 +148,38 @@ def test_a_submission_is_a_short_fixed_list_of_statements(session):
     assert len(statements) == 12 + lock, text_
 
 
+def test_delivering_an_acknowledgement_is_three_statements_and_a_second_try_one(session):
+    """The claim (UPDATE ... RETURNING: no separate lock, no later UPDATE), the case with what the
+    message shows, the stored copy; delivering again is the claim alone, which finds nothing pending."""
+    from sqlalchemy import event
+
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    result = submit(definition("missed_bin"), answers_for(prop, "deliver@example.com"), "web", None, Actor.resident())
+    db.session.flush()  # the row is written but not committed, so nothing delivers it inline first
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == result.case.id))
+    db.session.expunge_all()  # as in a worker: nothing loaded yet
+    statements = []
+    engine = db.session.get_bind()
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        statements.append(" ".join(statement.split())[:40])
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert outbox.deliver(message.id) is True
+        first = list(statements)
+        statements.clear()
+        assert outbox.deliver(message.id) is False
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [s.split(" (")[0].split(" SET")[0] for s in first] == [
+        "UPDATE outbox", first[1], "INSERT INTO notifications"], first
+    assert first[1].startswith("SELECT cases.")
+    assert len(statements) == 1 and statements[0].startswith("UPDATE outbox"), statements
+    assert db.session.get(OutboxMessage, message.id).status == "sent"
+
+
 def test_a_returning_customer_within_seven_days_is_a_repeat_contact(session):
     factories.team("waste")
     prop = property_collected_yesterday_evening()
