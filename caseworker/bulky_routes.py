@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
+from frontdoor.ids import whole_number
 from frontdoor.models import Booking, Case, CollectionRound
 from frontdoor.services import bulky, bulky_links, income, outbox, properties
 from frontdoor.services.actors import Actor
@@ -44,7 +45,7 @@ def _rounds():
 @staff_required()
 def manifest():
     rounds = _rounds()
-    round_id = request.args.get("round", type=int) or (rounds[0].id if rounds else None)
+    round_id = whole_number(request.args.get("round")) or (rounds[0].id if rounds else None)
     day = _day(request.args.get("day"), bulky.working_calendar().local(bulky.utcnow()).date() + timedelta(days=1))
     rows = bulky.manifest(round_id, day) if round_id else []
     cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_([b.case_id for b in rows if b.case_id])))}
@@ -113,7 +114,7 @@ def book():
             raw = {k[len("item-"):]: v for k, v in values.items() if k.startswith("item-") and v.strip()}
             slot = values.get("slot", "")
             try:
-                booking = bulky.hold(prop, raw, int(slot) if slot.isdigit() else 0)
+                booking = bulky.hold(prop, raw, whole_number(slot) or 0)
                 answers = {k: v for k, v in answers.items() if v}
                 answers["address"] = prop.uprn
                 actor = Actor.for_staff(current_user)

@@ -13,6 +13,7 @@ from caseworker.forms import choices, AnswerForm, HandOffForm, StartContactForm,
 from caseworker.routes import _team_choices, bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
+from frontdoor.ids import whole_number
 from frontdoor.models import Case, Contact, Customer
 from frontdoor.models.base import utcnow
 from frontdoor.services import prefill, audit, case_work, outbox, properties
@@ -51,7 +52,7 @@ def contact_start():
     form = StartContactForm()
     form.reason.choices = _reason_choices()
     raw = request.values.get("customer", "")
-    customer = db.session.get(Customer, int(raw)) if raw.isdigit() else None
+    customer = db.session.get(Customer, whole_number(raw)) if whole_number(raw) is not None else None
     if raw and (customer is None or customer.merged_into_id is not None):
         abort(404)
     if form.validate_on_submit():

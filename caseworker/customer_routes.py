@@ -9,6 +9,7 @@ from caseworker.forms import MergeForm, ProfileForm, SearchForm
 from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
+from frontdoor.ids import whole_number
 from frontdoor.models import Customer, CustomerMerge, Property
 from frontdoor.services import audit, customer_search, customers, merges, outbox, single_view
 from frontdoor.services.registry import working_calendar
@@ -102,7 +103,7 @@ def merge(customer_id):
     """Side by side: this record (merged away) and the one to keep; then merge."""
     merged = _customer_or_404(customer_id)
     into = request.values.get("into", "")
-    survivor = db.session.get(Customer, int(into)) if into.isdigit() else None
+    survivor = db.session.get(Customer, whole_number(into)) if whole_number(into) is not None else None
     form = MergeForm()
     error = None
     try:

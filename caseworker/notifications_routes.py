@@ -7,6 +7,7 @@ from sqlalchemy import select
 from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
+from frontdoor.ids import whole_number
 from frontdoor.models import Notification
 from frontdoor.services.notifications import ACCOUNT_TEMPLATES
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 @bp.get("/notifications")
 @staff_required("team_lead", "admin", "caseworker")
 def notifications():
-    before = request.args.get("before", type=int)
+    before = whole_number(request.args.get("before"))
     query = select(Notification).order_by(Notification.id.desc()).limit(PAGE_SIZE)
     if before:
         query = query.where(Notification.id < before)

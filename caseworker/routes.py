@@ -13,6 +13,7 @@ from caseworker.forms import (AskInformationForm, AttachmentForm, ClaimForm, cho
                               TransitionForm)
 from frontdoor.auth import is_staff, staff_required
 from frontdoor.extensions import db, limiter
+from frontdoor.ids import whole_number
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
 from frontdoor.services import audit, case_attachments, case_work, outbox, queues
@@ -90,7 +91,7 @@ def _actor():
 
 
 def _version(raw) -> int | None:
-    return int(raw) if (raw or "").isdigit() else None
+    return whole_number(raw)
 
 
 def _workable_case(reference):
@@ -119,7 +120,7 @@ def queue():
     filters = queues.QueueFilters(
         team=args.get("team") or None, service=args.get("service") or None, state=args.get("state") or None,
         sla=args.get("sla") or None, ward=args.get("ward") or None, assignee=args.get("assignee") or None,
-        sort=args.get("sort") or "due", page=int(args["page"]) if args.get("page", "").isdigit() else 1,
+        sort=args.get("sort") or "due", page=whole_number(args.get("page"), minimum=1) or 1,
     )
     cases, total = queues.queue(current_user, filters, working_calendar())
     options = queues.filter_options(current_user)

@@ -13,9 +13,13 @@ from frontdoor.extensions import csrf, db, limiter, login_manager, migrate
 from workflows import load_directory
 
 
+from frontdoor.ids import BoundedIntConverter
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     cfg = settings.load(overrides)
     app = Flask(__name__, instance_path=cfg["INSTANCE_PATH"], static_folder=None)
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route: a too-big id is a 404
     app.config.update(cfg)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

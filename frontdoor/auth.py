@@ -7,6 +7,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from frontdoor.extensions import db, login_manager
+from frontdoor.ids import whole_number
 from frontdoor.models import ResidentAccount, StaffUser
 
 
@@ -20,15 +21,15 @@ def init_app(app):
 @login_manager.user_loader
 def load_user(user_id: str):
     kind, _, raw = user_id.partition(":")
-    if kind == "staff" and raw.isdigit():
-        user = db.session.get(StaffUser, int(raw))
+    if kind == "staff" and whole_number(raw) is not None:
+        user = db.session.get(StaffUser, whole_number(raw))
         return user if user is not None and user.active else None
     if kind == "resident":
         # "resident:<id>:<session_version>": a password change or closure ends every old session.
         raw_id, _, version = raw.partition(":")
-        if raw_id.isdigit() and version.isdigit():
-            account = db.session.get(ResidentAccount, int(raw_id))
-            if account is not None and account.is_active and account.session_version == int(version):
+        if whole_number(raw_id) is not None and whole_number(version) is not None:
+            account = db.session.get(ResidentAccount, whole_number(raw_id))
+            if account is not None and account.is_active and account.session_version == whole_number(version):
                 return account
     return None
 

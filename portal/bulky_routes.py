@@ -14,6 +14,7 @@ from wtforms import MultipleFileField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from frontdoor.extensions import db
+from frontdoor.ids import whole_number
 from frontdoor.models import Booking, Case, Payment
 from frontdoor.services import bulky, bulky_links, outbox, payments, properties, uploads
 from frontdoor.services.actors import Actor
@@ -119,14 +120,14 @@ def date():
     error = None
     form = EmptyForm()
     if form.validate_on_submit():
-        slot_id = request.form.get("slot", "")
-        if not slot_id.isdigit():
+        slot_id = whole_number(request.form.get("slot"))
+        if slot_id is None:
             error = "Choose a collection date"
         else:
             if held is not None:  # choosing again gives the earlier place back first
                 bulky.release(held)
             try:
-                booking = bulky.hold(prop, state["items"], int(slot_id))
+                booking = bulky.hold(prop, state["items"], slot_id)
             except (SlotFull, bulky.BookingRefused, FeeError) as exc:
                 outbox.commit()  # keep the released place released
                 error = str(exc)
@@ -308,12 +309,12 @@ def change_date(reference):
     form = EmptyForm()
     error = None
     if form.validate_on_submit():
-        slot_id = request.form.get("slot", "")
-        if not slot_id.isdigit():
+        slot_id = whole_number(request.form.get("slot"))
+        if slot_id is None:
             error = "Choose a collection date"
         else:
             try:
-                bulky.change_date(booking, int(slot_id), Actor.resident())
+                bulky.change_date(booking, slot_id, Actor.resident())
             except (SlotFull, bulky.BookingRefused) as exc:
                 outbox.rollback()
                 error = str(exc)

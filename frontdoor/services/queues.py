@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from frontdoor.extensions import db
+from frontdoor.ids import MAX_INT, whole_number
 from frontdoor.models import Case, CaseEvent, Property, StaffUser, Team
 from frontdoor.models.base import utcnow
 from frontdoor.services.actors import Actor
@@ -78,10 +79,10 @@ def queue(user: StaffUser, f: QueueFilters, calendar, now: datetime | None = Non
         query = query.where(Case.assignee_id == user.id)
     elif f.assignee == "none":
         query = query.where(Case.assignee_id.is_(None))
-    elif f.assignee and f.assignee.isdigit():
-        query = query.where(Case.assignee_id == int(f.assignee))
+    elif whole_number(f.assignee) is not None:
+        query = query.where(Case.assignee_id == whole_number(f.assignee))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, f.page)
+    page = min(max(1, f.page), MAX_INT // PAGE_SIZE)  # an OFFSET PostgreSQL accepts
     rows = db.session.scalars(query.order_by(*SORTS.get(f.sort, SORTS["due"])).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     return list(rows), total
 
