@@ -19,10 +19,16 @@ from hypothesis import strategies as st
 
 from frontdoor.extensions import db, limiter
 from frontdoor.models import Case
+from frontdoor.services import outbox
+from frontdoor.services.actors import Actor
+from frontdoor.services.registry import definition
+from frontdoor.services.submissions import submit
+from frontdoor.services.transitions import transition
 from tests import factories
 from tests.conftest import post_form
 from tests.integration.account_helpers import register_and_verify
 from tests.integration.bulky_helpers import bulky_slot
+from tests.integration.helpers import answers_for, property_collected_yesterday_evening
 from tests.integration.test_bulky_portal import to_check as bulky_to_check
 from tests.integration.test_garden_pages import subscribe_and_pay
 from tests.integration.test_staff_authorisation import _fixtures, _routes
@@ -168,12 +174,20 @@ def test_every_resident_form_beyond_the_service_pages(client, session):
     prop = factories.property_(postcode="DB2 2BB")
     slot = bulky_slot(capacity=50)
     register_and_verify(client, "hostile@example.com")
+    # Two of the resident's own requests: one open (add information, cancel), one closed (feedback).
+    factories.team("waste")
+    open_case, closed_case = (
+        submit(definition("missed_bin"), answers_for(property_collected_yesterday_evening(), "hostile@example.com"),
+               "web", None, Actor.resident()).case for _ in range(2))
+    transition(closed_case, "cancel", Actor.resident(), {})
+    outbox.commit()
     subscription_page = subscribe_and_pay(client, prop)
     bulky_to_check(client, prop, slot)
     pages = ["/bulky-waste/address?postcode=DB2+2BB", "/bulky-waste/items", "/bulky-waste/date", "/bulky-waste/details",
              "/bulky-waste/check", "/garden-waste/address?postcode=DB2+2BB", subscription_page,
              subscription_page + "/bins", subscription_page + "/cancel", "/account/details", "/account/change-email",
-             "/account/close", "/account", "/account/requests"]
+             "/account/close", "/account", "/account/requests", f"/account/requests/{open_case.reference}",
+             f"/account/requests/{closed_case.reference}"]
     forms = _collect(client, pages)
-    assert len(forms) >= 10, sorted(f.action for f in forms)
+    assert len(forms) >= 14, sorted(f.action for f in forms)
     _attack(client, forms)
