@@ -1,8 +1,10 @@
 """submit(): case, event, contact and outbox row together, or nothing at all."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent, Contact, Notification, OutboxMessage
@@ -114,31 +116,37 @@ def test_bad_answers_are_refused_and_nothing_saved(session, change, field):
     assert counts() == before
 
 
+@contextmanager
+def statements_sent():
+    """The SQL statements sent to the database inside the block, whitespace folded."""
+    statements: list[str] = []
+    engine = db.session.get_bind()
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
 def test_a_submission_is_a_short_fixed_list_of_statements(session):
     """The write path's cost is its round trips: a new customer's missed bin makes these and no more
     (no savepoint, no repeat-contact look-up for a customer made just now, no subscriptions read
     when no rule reads them)."""
-    from sqlalchemy import event
-
     factories.team("waste")
     prop = property_collected_yesterday_evening()
     submit(definition("missed_bin"), answers_for(prop, "warm@example.com"), "web", None, Actor.resident(),
            submission_key="warm-up")  # the version's snapshot is stored by the first case
     outbox.commit()
     prop = property_collected_yesterday_evening()
-    statements = []
     engine = db.session.get_bind()
-
-    def seen(conn, cursor, statement, params, context, executemany):
-        statements.append(" ".join(statement.split())[:60])
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent() as statements:
         submit(definition("missed_bin"), answers_for(prop, "first@example.com"), "web", None, Actor.resident(),
                submission_key="k-statements")
         db.session.flush()  # what outbox.commit() flushes before its COMMIT (then delivery, inline on SQLite)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     outbox.commit()
     text_ = "\n".join(statements)
     assert "SAVEPOINT" not in text_
@@ -151,28 +159,16 @@ def test_a_submission_is_a_short_fixed_list_of_statements(session):
 def test_delivering_an_acknowledgement_is_three_statements_and_a_second_try_one(session):
     """The claim (UPDATE ... RETURNING: no separate lock, no later UPDATE), the case with what the
     message shows, the stored copy; delivering again is the claim alone, which finds nothing pending."""
-    from sqlalchemy import event
-
     factories.team("waste")
     prop = property_collected_yesterday_evening()
     result = submit(definition("missed_bin"), answers_for(prop, "deliver@example.com"), "web", None, Actor.resident())
     db.session.flush()  # the row is written but not committed, so nothing delivers it inline first
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == result.case.id))
     db.session.expunge_all()  # as in a worker: nothing loaded yet
-    statements = []
-    engine = db.session.get_bind()
-
-    def seen(conn, cursor, statement, params, context, executemany):
-        statements.append(" ".join(statement.split())[:40])
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent() as first:
         assert outbox.deliver(message.id) is True
-        first = list(statements)
-        statements.clear()
+    with statements_sent() as statements:
         assert outbox.deliver(message.id) is False
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert [s.split(" (")[0].split(" SET")[0] for s in first] == [
         "UPDATE outbox", first[1], "INSERT INTO notifications"], first
     assert first[1].startswith("SELECT cases.")
