@@ -12,6 +12,7 @@ from frontdoor.api import bp
 from frontdoor.api.georeport import w3c
 from frontdoor.api.keys import require
 from frontdoor.extensions import db
+from frontdoor.ids import whole_number
 from frontdoor.models import Case, CaseEvent
 from frontdoor.services import bin_days, outbox, properties, webhooks
 from frontdoor.services.actors import Actor
@@ -226,10 +227,10 @@ def _property(uprn: str):
 
 
 def _weeks() -> int:
-    raw = request.args.get("weeks", "4")
-    if not raw.isdigit() or not 1 <= int(raw) <= 12:
+    weeks = whole_number(request.args.get("weeks", "4"), minimum=1)
+    if weeks is None or weeks > 12:
         raise ApiError(400, "weeks must be a whole number from 1 to 12")
-    return int(raw)
+    return weeks
 
 
 def _today():

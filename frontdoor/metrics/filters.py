@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from frontdoor.ids import whole_number
 from frontdoor.models.cases import CHANNELS
 
 PERIODS = ("week", "month", "quarter", "year", "custom")
@@ -113,7 +114,7 @@ def parse(args, today: date, services: list[str], team_ids: set[int], wards: lis
     team_raw = args.get("team", "")
     team_id = 0
     if team_raw:
-        if not team_raw.isdigit() or int(team_raw) not in team_ids:
+        team_id = whole_number(team_raw)
+        if team_id is None or team_id not in team_ids:
             raise FilterError("Unknown team")
-        team_id = int(team_raw)
     return Filters(period, start, end, service, team_id, channel, ward)

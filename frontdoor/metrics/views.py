@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
+from frontdoor.ids import whole_number
 from frontdoor.metrics import charts, figures
 from frontdoor.metrics.filters import FilterError, Filters, parse
 from frontdoor.metrics.localday import LONDON, day_start_utc
@@ -169,10 +170,10 @@ def _figure_arg() -> str:
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not (1 <= int(raw) <= 100000):
+    page = whole_number(request.args.get("page", "1"), minimum=1)
+    if page is None or page > 100000:
         abort(400, description="Page must be a whole number from 1")
-    return int(raw)
+    return page
 
 
 @bp.get("/rows")
