@@ -383,6 +383,7 @@ def journeys(args, base, props, email, password):
 
 def drain(args, env, queue, engine):
     """Run the SimpleWorkers in burst mode; jobs per second per worker for the delivery job."""
+    import jobs as jobs_bench  # bench/jobs.py
     from rq.job import Job
     from rq.registry import FinishedJobRegistry
     from sqlalchemy import text
@@ -401,17 +402,18 @@ def drain(args, env, queue, engine):
     finished = [j for j in Job.fetch_many(FinishedJobRegistry(queue=queue).get_job_ids(), connection=queue.connection)
                 if j and j.started_at and j.ended_at]
     deliveries = [j for j in finished if j.func_name.endswith("deliver_outbox")]
-    busy = (max(j.ended_at for j in finished) - min(j.started_at for j in finished)).total_seconds() if finished else 0
     service = sum((j.ended_at - j.started_at).total_seconds() for j in deliveries)
     with engine.connect() as conn:
         sent = conn.execute(text("SELECT count(*) FROM outbox WHERE status = 'sent'")).scalar() - sent_before
-    per_worker = len(finished) / busy / args.rq_workers if busy else 0
+    # From the end of each worker's first job, which builds the app (once per worker process).
+    warm_jobs, busy = jobs_bench.warm(finished)
+    per_worker = len(warm_jobs) / busy / args.rq_workers if busy else 0
     # A delivery job sends its row and rows waiting (OUTBOX_BATCH_SIZE): rows sent per second is the
-    # figure to compare, jobs per second beside it.
-    rows_per_worker = sent / busy / args.rq_workers if busy else 0
+    # figure to compare, jobs per second beside it (rows of the warm jobs in proportion).
+    rows_per_worker = sent * len(warm_jobs) / len(finished) / busy / args.rq_workers if busy else 0
     print(f"RQ: {queued} jobs queued for {waiting} pending outbox rows; {args.rq_workers} SimpleWorker(s) ran "
           f"{len(finished)} jobs ({len(deliveries)} delivery jobs, {sent} rows sent) in {wall:.1f} s with start-up; "
-          f"first start to last end {busy:.2f} s = {per_worker:.0f} jobs/s, {rows_per_worker:.0f} deliveries/s per "
+          f"after the first job {busy:.2f} s = {per_worker:.0f} jobs/s, {rows_per_worker:.0f} deliveries/s per "
           f"worker; delivery job itself {1000 * service / len(deliveries) if deliveries else 0:.2f} ms mean", flush=True)
     return rows_per_worker
 
@@ -419,6 +421,7 @@ def drain(args, env, queue, engine):
 def trivial_floor(args, env, queue, count=500):
     """The same worker command on jobs that do nothing (time.time): RQ's own cost per job on this
     machine right now, the floor the delivery job's rate is compared with (PERFORMANCE.md: ~200/s)."""
+    import jobs as jobs_bench  # bench/jobs.py
     from rq.job import Job
     from rq.registry import FinishedJobRegistry
 
@@ -432,7 +435,7 @@ def trivial_floor(args, env, queue, count=500):
         w.wait()
     ran = [j for j in Job.fetch_many(FinishedJobRegistry(queue=queue).get_job_ids(), connection=queue.connection)
            if j and j.started_at and j.ended_at]
-    busy = (max(j.ended_at for j in ran) - min(j.started_at for j in ran)).total_seconds() if ran else 0
+    ran, busy = jobs_bench.warm(ran)  # measured like the deliveries
     return len(ran) / busy / args.rq_workers if busy else 0
 
 
