@@ -149,6 +149,8 @@ def deliveries(queue, env, engine, profile=None):
 
 
 def main():
+    import scratch  # bench/scratch.py
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--floor-jobs", type=int, default=1000)
@@ -156,15 +158,13 @@ def main():
                         help="OUTBOX_BATCH_SIZE for the worker (default: the app's; 1 is one row per job)")
     parser.add_argument("--metrics-dir", action="store_true", help="set PROMETHEUS_MULTIPROC_DIR for the worker")
     parser.add_argument("--profile", metavar="FILE", help="run the delivery worker under pyinstrument, text report to FILE")
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"))
+    scratch.add_server_arguments(parser)
     args = parser.parse_args()
 
     from redis import Redis
     from rq import Queue
     from sqlalchemy import create_engine, text
 
-    import scratch  # bench/scratch.py
 
     database_url, drop_database = scratch.create_database(args.pg, "bench_jobs")
     queue_name = f"bench-jobs-{os.getpid()}"

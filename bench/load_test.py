@@ -301,6 +301,8 @@ def closed_loop(name, send, base, items, concurrency, seconds):
 
 
 def main():
+    import scratch  # bench/scratch.py
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=200, help="residents walking the whole journey at once")
     parser.add_argument("--advisors", type=int, default=5)
@@ -313,12 +315,10 @@ def main():
     parser.add_argument("--rq-workers", type=int, default=1, help="SimpleWorkers draining the queue")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, default=None, help="gunicorn threads per worker (default: gunicorn.conf.py)")
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"))
+    scratch.add_server_arguments(parser)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    import scratch  # bench/scratch.py
 
     database_url, drop_database = scratch.create_database(args.pg, "bench")
     queue_name = f"bench-{os.getpid()}"

@@ -35,19 +35,19 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def main() -> None:
+    import scratch  # bench/scratch.py
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300, help="requests of each kind per round")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="list the statements of one submission")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of more submissions")
     parser.add_argument("--rate-limits", action="store_true", help="keep the portal's rate limits on (Redis)")
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"))
+    scratch.add_server_arguments(parser)
     args = parser.parse_args()
 
     from sqlalchemy import event
 
-    import scratch  # bench/scratch.py
 
     url, drop_database = scratch.create_database(args.pg, "bench_cost")
     try:

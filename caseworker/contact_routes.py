@@ -52,7 +52,8 @@ def contact_start():
     form = StartContactForm()
     form.reason.choices = _reason_choices()
     raw = request.values.get("customer", "")
-    customer = db.session.get(Customer, whole_number(raw)) if whole_number(raw) is not None else None
+    customer_id = whole_number(raw)
+    customer = db.session.get(Customer, customer_id) if customer_id is not None else None
     if raw and (customer is None or customer.merged_into_id is not None):
         abort(404)
     if form.validate_on_submit():

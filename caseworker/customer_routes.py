@@ -103,7 +103,8 @@ def merge(customer_id):
     """Side by side: this record (merged away) and the one to keep; then merge."""
     merged = _customer_or_404(customer_id)
     into = request.values.get("into", "")
-    survivor = db.session.get(Customer, whole_number(into)) if whole_number(into) is not None else None
+    survivor_id = whole_number(into)
+    survivor = db.session.get(Customer, survivor_id) if survivor_id is not None else None
     form = MergeForm()
     error = None
     try:

@@ -21,15 +21,17 @@ def init_app(app):
 @login_manager.user_loader
 def load_user(user_id: str):
     kind, _, raw = user_id.partition(":")
-    if kind == "staff" and whole_number(raw) is not None:
-        user = db.session.get(StaffUser, whole_number(raw))
+    staff_id = whole_number(raw) if kind == "staff" else None
+    if staff_id is not None:
+        user = db.session.get(StaffUser, staff_id)
         return user if user is not None and user.active else None
     if kind == "resident":
         # "resident:<id>:<session_version>": a password change or closure ends every old session.
         raw_id, _, version = raw.partition(":")
-        if whole_number(raw_id) is not None and whole_number(version) is not None:
-            account = db.session.get(ResidentAccount, whole_number(raw_id))
-            if account is not None and account.is_active and account.session_version == whole_number(version):
+        account_id, session_version = whole_number(raw_id), whole_number(version)
+        if account_id is not None and session_version is not None:
+            account = db.session.get(ResidentAccount, account_id)
+            if account is not None and account.is_active and account.session_version == session_version:
                 return account
     return None
 

@@ -3,8 +3,9 @@
 add() is called inside a service (same transaction). commit() is what a request or job calls to
 end its unit of work: it commits, then hands the new rows to RQ (or, embedded, delivers inline).
 deliver() claims the row (one UPDATE locks it and marks it sent, only if pending) and does nothing
-if it was already delivered, so a job run twice, or enqueued twice, sends once. deliver_batch() is what the job calls: the same for its row, then a few
-more rows waiting in one transaction, so a backlog costs one job and one commit per batch.
+if it was already delivered, so a job run twice, or enqueued twice, sends once. deliver_batch() is
+what the job calls: the same for its row, then a few more rows waiting in one transaction, so a
+backlog costs one job and one commit per batch.
 """
 from __future__ import annotations
 
@@ -111,7 +112,7 @@ def dispatch(ids: list[int]) -> None:
 
 def deliver(message_id: int) -> bool:
     """Deliver one row if still pending. Flushes; the caller commits. True if it sent now."""
-    return _lock_and_send(message_id) is not None
+    return _claim_and_send(message_id) is not None
 
 
 def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) -> list[int]:
@@ -125,7 +126,7 @@ def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) ->
     before (attempts > 0) wait for their own retry. No further row is started after `seconds`, so a
     slow handler cannot hold the job long.
     """
-    first = _lock_and_send(message_id)
+    first = _claim_and_send(message_id)
     if first is None:
         return []
     started = time.monotonic()
@@ -146,7 +147,7 @@ def deliver_batch(message_id: int, size: int, seconds: float = BATCH_SECONDS) ->
             break
         try:
             with db.session.begin_nested():
-                claimed = _lock_and_send(message.id)
+                claimed = _claim_and_send(message.id)
         except Exception:  # noqa: BLE001  its own job delivers it, or counts the failure and retries
             log.warning("outbox %s failed in a batch; left for its own job", message.id, exc_info=True)
         else:
@@ -185,17 +186,13 @@ def _claim(message_id: int) -> Claimed | None:
     return None if row is None else Claimed(message_id, row.kind, row.payload, row.case_id)
 
 
-def _lock_and_send(message_id: int) -> Claimed | None:
+def _claim_and_send(message_id: int) -> Claimed | None:
     """The row, claimed and handled; None if it is not there or no longer pending."""
     message = _claim(message_id)
     if message is not None:
-        _handle(message)
+        HANDLERS[message.kind](message)
+        db.session.flush()  # the handler's own writes, inside the caller's savepoint if it has one
     return message
-
-
-def _handle(message: Claimed) -> None:
-    HANDLERS[message.kind](message)
-    db.session.flush()  # the handler's own writes, inside the caller's savepoint if it has one
 
 
 def record_failure(message_id: int, error: str) -> None:
