@@ -86,7 +86,7 @@ def open_bulky_slots(days: int = 56, capacity: int = 40) -> int:
             db.session.add(rounds[weekday])
     db.session.flush()
     calendar = working_calendar()
-    today = date_.today()
+    today = calendar.local(datetime.now(timezone.utc)).date()  # the council's today, not the host's
     opened = 0
     for offset in range(1, days + 1):
         day = today + timedelta(days=offset)
@@ -191,3 +191,24 @@ def _make_cases(rng: random.Random, echo) -> None:
         except SubmissionRejected:
             continue
     echo(f"Made {made} demo missed bin reports.")
+    _make_answered_calls(rng, echo)
+
+
+def _make_answered_calls(rng: random.Random, echo) -> None:
+    """Calls an advisor answered there and then (bin days, council tax questions) over the last
+    weeks, so a fresh demo's first-contact resolution reads like a real contact centre's."""
+    from frontdoor.services.contacts import record_contact
+
+    advisor = db.session.scalar(select(StaffUser).where(StaffUser.role == "advisor").order_by(StaffUser.id))
+    customers = list(db.session.scalars(select(Customer).order_by(Customer.id).limit(200)))
+    if advisor is None or not customers:
+        return
+    now = datetime.now(timezone.utc)
+    for _ in range(30):
+        when = now - timedelta(days=rng.randint(1, 50), minutes=rng.randint(0, 600))
+        record_contact(channel=rng.choice(["phone", "phone", "phone", "face_to_face"]),
+                       reason=rng.choice(["missed_bin", "council_tax_moving_in", "bulky_waste"]),
+                       outcome=rng.choice(["resolved_first_contact"] * 3 + ["handed_off"]),
+                       customer=rng.choice(customers), staff=advisor, duration_seconds=rng.randint(90, 600),
+                       started_at=when)
+    echo("Made 30 demo calls answered by advisors.")

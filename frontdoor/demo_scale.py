@@ -21,7 +21,8 @@ from frontdoor.models.base import utcnow
 
 SERVICES = [  # (workflow id, team slug, share of contact, SLA days)
     ("missed_bin", "waste", 0.35, 2), ("bulky_waste", "waste", 0.15, 10), ("garden_waste", "waste", 0.15, 10),
-    ("council_tax", "revenues", 0.25, 10), ("complaint", "complaints", 0.10, 20),
+    ("council_tax_moving_in", "revenues", 0.13, 10), ("council_tax_moving_out", "revenues", 0.12, 10),
+    ("complaint", "complaints", 0.10, 20),
 ]
 WARDS = ["Abbey", "Castle", "Meadows", "Riverside", "Station", "Westfield"]
 ASSISTED = ["phone", "phone", "phone", "face_to_face", "email", "letter"]

@@ -34,6 +34,13 @@ def init_app(app):
                for values in (request.args, request.form) for key, value in values.items(multi=True)):
             abort(400, "Your request contained characters we cannot accept. Go back and check what you entered.")
 
+    @app.template_filter("local")
+    def local_time(moment):
+        """A stored (UTC) moment in the council's time zone, for showing to a person."""
+        from frontdoor.services.registry import working_calendar
+
+        return working_calendar().local(moment) if moment is not None else None
+
     @app.context_processor
     def globals_():
         return {

@@ -3,7 +3,11 @@ back, real PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set (SQLite othe
 RQ worker in burst mode, login_as(role), and factories."""
 from __future__ import annotations
 
-import os
+from tests import faketime_compat
+
+faketime_compat.install()  # first: before any library takes its own reference to time.sleep
+
+import os  # noqa: E402
 import re
 import tempfile
 import threading
@@ -215,3 +219,16 @@ def axe_check():
 
     check.pages = checked
     return check
+
+
+@pytest.fixture
+def plain_monday():
+    """The clock at 10:00 London on a Monday of a week with five working days, running on from
+    there: for tests whose expectation ("due this week") holds only early in such a week."""
+    import time_machine
+
+    from tests.clock import plain_week_monday
+
+    moment = plain_week_monday()
+    with time_machine.travel(moment, tick=True):
+        yield moment

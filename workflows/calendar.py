@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,9 @@ class WorkingCalendar:
         return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
 
     def local(self, moment: datetime) -> datetime:
+        """The council's wall-clock time of a moment; a naive moment is UTC (never the host's zone)."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
         return moment.astimezone(self.tz)
 
     def end_of_day(self, day: date) -> datetime:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from frontdoor.extensions import db
-from frontdoor.models.base import JSONType, utcnow
+from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 from frontdoor.models.customers import Customer
 
 TOKEN_PURPOSES = ("verify", "reset", "change_email")
@@ -22,10 +22,10 @@ class ResidentAccount(db.Model):
     # Null once the account is closed: the address can then be used again.
     email_normalised: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Bumped on password change and close: old sessions stop working (see get_id).
     session_version: Mapped[int] = mapped_column(default=1)
 
@@ -63,9 +63,9 @@ class AccountToken(db.Model):
     purpose: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Feedback(db.Model):
@@ -78,7 +78,7 @@ class Feedback(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     rating: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 class AccountAudit(db.Model):
@@ -90,4 +90,4 @@ class AccountAudit(db.Model):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("resident_accounts.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

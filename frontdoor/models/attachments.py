@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
-from frontdoor.models.base import utcnow
+from frontdoor.models.base import UtcDateTime, utcnow
 from frontdoor.models.staff import StaffUser
 
 
@@ -25,6 +25,6 @@ class CaseAttachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     visible_to_resident: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     uploaded_by: Mapped[StaffUser | None] = relationship()

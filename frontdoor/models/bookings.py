@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
-from frontdoor.models.base import JSONType, utcnow
+from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 from frontdoor.models.properties import CollectionRound, Property
 
 BOOKING_STATUSES = ("held", "confirmed", "cancelled", "expired", "collected", "not_collected")
@@ -48,8 +48,8 @@ class SlotHold(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("booking_slots.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     slot: Mapped[BookingSlot] = relationship()
 
@@ -81,9 +81,9 @@ class Booking(db.Model):
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     # Reminders sent, by name ("3_days", "1_day"): the reminder job skips what is here.
     reminders_sent: Mapped[dict] = mapped_column(JSONType, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     slot: Mapped[BookingSlot] = relationship(lazy="joined")
     hold: Mapped[SlotHold | None] = relationship()

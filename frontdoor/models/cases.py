@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
-from frontdoor.models.base import JSONType, utcnow
+from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 from frontdoor.models.customers import Customer
 from frontdoor.models.properties import Property
 from frontdoor.models.staff import StaffUser, Team
@@ -43,16 +43,16 @@ class Case(db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
-    sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resolution: Mapped[str | None] = mapped_column(String(64))
     # Rules such as "one report per property, container and collection" match on this key.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     # The form's one-time token: a double-clicked or replayed submission finds the case it made.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -85,6 +85,6 @@ class CaseEvent(db.Model):
     internal_note: Mapped[str | None] = mapped_column(Text)
     public_message: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="events")

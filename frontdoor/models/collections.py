@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdoor.extensions import db
-from frontdoor.models.base import utcnow
+from frontdoor.models.base import UtcDateTime, utcnow
 
 OUTCOMES = ("collected", "not_presented", "contaminated")
 
@@ -24,4 +24,4 @@ class CollectionRecord(db.Model):
     collected_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

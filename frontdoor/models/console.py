@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
-from frontdoor.models.base import JSONType, utcnow
+from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 from frontdoor.models.staff import StaffUser, Team
 
 
@@ -28,8 +28,8 @@ class Task(db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     team: Mapped[Team] = relationship()
     created_by: Mapped[StaffUser | None] = relationship()
@@ -49,7 +49,7 @@ class AuditLog(db.Model):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     staff: Mapped[StaffUser | None] = relationship()
 
@@ -64,8 +64,8 @@ class CustomerMerge(db.Model):
     survivor_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     moved: Mapped[dict] = mapped_column(JSONType, default=dict)  # {"cases": [ids], "contacts": [ids], ...}
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    reversed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
 

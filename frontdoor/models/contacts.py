@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdoor.extensions import db
-from frontdoor.models.base import utcnow
+from frontdoor.models.base import UtcDateTime, utcnow
 
 OUTCOMES = ("self_served", "resolved_first_contact", "handed_off", "progress_chase", "repeat")
 
@@ -31,6 +31,6 @@ class Contact(db.Model):
     reason: Mapped[str] = mapped_column(String(64))  # a workflow id, or a general enquiry reason
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     duration_seconds: Mapped[int | None]
     outcome: Mapped[str] = mapped_column(String(30))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
-from frontdoor.models.base import JSONType, utcnow
+from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 from frontdoor.models.properties import Property
 
 CONTACT_PREFERENCES = ("email", "sms", "none")
@@ -32,7 +32,7 @@ class Customer(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     # Lower-case name tokens sorted ("smith john"): the key into customer_names, so word order never matters.
     search_name: Mapped[str | None] = mapped_column(String(201), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     @property
     def full_name(self) -> str:

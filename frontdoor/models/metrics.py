@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdoor.extensions import db
+from frontdoor.models.base import UtcDateTime
 
 
 class ContactDaily(db.Model):
@@ -155,4 +156,4 @@ class MetricSnapshot(db.Model):
 
     __tablename__ = "metric_snapshots"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
-from frontdoor.models.base import JSONType, utcnow
+from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 
 PAYMENT_STATUSES = ("created", "success", "declined", "cancelled", "error")
 
@@ -35,8 +35,8 @@ class Payment(db.Model):
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("garden_subscriptions.id"), index=True)
     next_url: Mapped[str | None] = mapped_column(String(500))
     purpose: Mapped[dict] = mapped_column(JSONType, default=dict)  # e.g. {"kind": "amend", "items": {...}}
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment", order_by="Refund.id", lazy="selectin")
 
@@ -62,7 +62,7 @@ class Refund(db.Model):
     provider_refund_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10), default="submitted")
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
     payment: Mapped[Payment] = relationship(back_populates="refunds")
 
@@ -82,4 +82,4 @@ class TestProviderPayment(db.Model):
     return_url: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(10), default="created")
     refunded_pence: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

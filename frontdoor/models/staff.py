@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from frontdoor.extensions import db
-from frontdoor.models.base import utcnow
+from frontdoor.models.base import UtcDateTime, utcnow
 
 ROLES = ("advisor", "caseworker", "team_lead", "admin")
 
@@ -41,7 +41,7 @@ class StaffUser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     # Loaded when a page asks (queues, tasks), not with every signed-in request: search never needs them.
     teams: Mapped[list[Team]] = relationship(secondary=staff_teams, lazy="select")

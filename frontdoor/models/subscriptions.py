@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.extensions import db
-from frontdoor.models.base import utcnow
+from frontdoor.models.base import UtcDateTime, utcnow
 from frontdoor.models.properties import Property
 
 
@@ -35,9 +35,9 @@ class GardenSubscription(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="pending_payment")
     amount_pence: Mapped[int] = mapped_column(default=0)
     renewed_from_id: Mapped[int | None] = mapped_column(ForeignKey("garden_subscriptions.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    renewal_invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # sent once
+    renewal_invited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # sent once
 
     property: Mapped[Property] = relationship()

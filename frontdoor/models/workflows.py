@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdoor.extensions import db
-from frontdoor.models.base import JSONType, utcnow
+from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 
 
 class WorkflowSnapshot(db.Model):
@@ -23,4 +23,4 @@ class WorkflowSnapshot(db.Model):
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

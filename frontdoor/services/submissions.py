@@ -228,6 +228,7 @@ def submit(
         case=case,
         staff=actor.staff,
         new_customer=new_customer,
+        started_at=now,  # the moment of the request, not of the run (demo history, imports)
     )
     if original is None:
         notifications.queue_for_case(case, "acknowledgement")

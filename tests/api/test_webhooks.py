@@ -23,7 +23,7 @@ from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
 from frontdoor.services.transitions import transition
-from tests import factories
+from tests import factories, faketime_compat
 from tests.integration.helpers import answers_for, property_collected_yesterday_evening
 
 SECRET = "test-shared-secret"
@@ -170,7 +170,8 @@ def _free_port():
 
 def _start_redis(port, folder):
     process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+                                "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL,
+                               env=faketime_compat.real_clock_env())
     for _ in range(100):
         try:
             if Redis(port=port).ping():

@@ -76,7 +76,7 @@ def test_advisor_takes_a_call_resolves_one_query_and_raises_a_missed_bin(page, l
     assert len(list(db.session.scalars(select(Contact).where(Contact.customer_id == customer.id)))) == 2
 
 
-def test_caseworker_works_the_queue_asks_for_information_and_closes(page, live_server, axe_check):
+def test_caseworker_works_the_queue_asks_for_information_and_closes(plain_monday, page, live_server, axe_check):
     factories.team("waste")
     case = make_case("queue@example.com")
     worker = factories.staff("caseworker")

@@ -145,7 +145,7 @@ def test_merge_refuses_itself_and_merged_records_changing_nothing(client, login_
 
 # --- queues and case work -------------------------------------------------------------------------
 
-def test_queue_filters_claim_and_bulk_transition(client, login_as):
+def test_queue_filters_claim_and_bulk_transition(plain_monday, client, login_as):
     user = login_as("caseworker")
     one, two = _case(), make_case("two@example.com", index=1)
     db.session.commit()
@@ -161,6 +161,22 @@ def test_queue_filters_claim_and_bulk_transition(client, login_as):
     r = post_form(client, "/staff/bulk", {"transition": "schedule_return", "cases": [one.reference, two.reference]}, get_url="/staff/")
     assert r.status_code == 302
     assert {db.session.get(Case, c.id).state for c in (one, two)} == {"return_scheduled"}
+
+
+def test_a_case_raised_on_thursday_evening_is_due_next_week_not_this_week(client, login_as):
+    """Two working days from Thursday 17:30 end on Monday: "Due this week" must not list it."""
+    import time_machine
+
+    from tests.clock import plain_week_monday
+
+    thursday_evening = plain_week_monday().replace(hour=17, minute=30) + timedelta(days=3)
+    with time_machine.travel(thursday_evening, tick=True):
+        login_as("caseworker")
+        case = _case()
+        db.session.commit()
+        assert case.sla_due_at.astimezone(thursday_evening.tzinfo).weekday() == 0  # the next Monday
+        assert case.reference not in client.get("/staff/?sla=week").get_data(as_text=True)
+        assert case.reference in client.get("/staff/").get_data(as_text=True)
 
 
 def test_bulk_transition_is_all_or_nothing(client, login_as):
@@ -186,7 +202,7 @@ def test_assigning_to_someone_else_needs_a_team_lead(session):
     assert case.assignee_id == other.id
 
 
-def test_asking_for_information_pauses_the_clock_and_notifies(client, login_as):
+def test_asking_for_information_pauses_the_clock_and_notifies(plain_monday, client, login_as):
     login_as("caseworker")
     case = _case()
     due = case.sla_due_at
@@ -204,7 +220,7 @@ def test_asking_for_information_pauses_the_clock_and_notifies(client, login_as):
     outbox.commit()
     assert case.state_category == "open" and case.sla_due_at is not None
     # Replied the same day: no working days were spent waiting, so the due date is unchanged.
-    assert case.sla_due_at.replace(tzinfo=None) == due.replace(tzinfo=None)
+    assert case.sla_due_at == due
     r = post_form(client, f"/staff/cases/{case.reference}", {"transition": "mark_collected", "version": str(case.version)})
     assert r.status_code == 400 and "is not possible while the case is" in r.get_data(as_text=True)
 

@@ -19,6 +19,16 @@ from tests import factories
 from tests.integration.helpers import answers_for, property_collected_yesterday_evening
 
 
+def _release(other: Session, thread: threading.Thread) -> None:
+    """Whatever happened, end the first request's transaction and wait for the second, so a
+    failure here never leaves the database (a SQLite file) locked for the tests after it."""
+    if other.in_transaction():
+        other.rollback()
+    other.close()
+    thread.join(30)
+    assert not thread.is_alive(), "the second request did not finish within 30 seconds"
+
+
 def test_a_concurrent_submission_with_the_same_key_returns_the_first_case(app, committed):
     factories.team("waste")
     prop = property_collected_yesterday_evening()
@@ -45,11 +55,12 @@ def test_a_concurrent_submission_with_the_same_key_returns_the_first_case(app, c
 
     thread = threading.Thread(target=second_request)
     thread.start()
-    time.sleep(1.5)  # the second request is now past its first look-up (PostgreSQL: waiting on the key)
-    other.commit()
-    first_id = first.id
-    other.close()
-    thread.join(30)
+    try:
+        time.sleep(1.5)  # the second request is now past its first look-up (PostgreSQL: waiting on the key)
+        other.commit()
+        first_id = first.id
+    finally:
+        _release(other, thread)
     assert "error" not in outcome, outcome
     assert outcome["result"] == (first_id, True)
     assert db.session.scalar(select(func.count()).select_from(Case).where(Case.submission_key == "race-key")) == 1
@@ -85,10 +96,11 @@ def test_the_first_two_cases_of_a_new_version_at_once_both_succeed(app, committe
 
     thread = threading.Thread(target=second_request)
     thread.start()
-    time.sleep(1.5)  # PostgreSQL: the second is now waiting on the snapshot's unique key
-    other.commit()
-    other.close()
-    thread.join(30)
+    try:
+        time.sleep(1.5)  # PostgreSQL: the second is now waiting on the snapshot's unique key
+        other.commit()
+    finally:
+        _release(other, thread)
     assert "error" not in outcome, outcome
     assert db.session.scalar(select(Case.reference)) == outcome["reference"]
     assert db.session.scalar(select(func.count()).select_from(WorkflowSnapshot)) == 1
