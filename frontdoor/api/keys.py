@@ -33,6 +33,14 @@ def require(scope: str):
     return key
 
 
+def optional():
+    """The key on a call that anyone may make (what it shows depends on the key): None without one;
+    a key that is presented but unknown or revoked is refused, not treated as no key."""
+    if not presented_key():
+        return None
+    return require(None)
+
+
 def log_call(response):
     """Every call, answered or refused, in its own small commit after the request's own."""
     try:

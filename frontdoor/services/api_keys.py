@@ -58,8 +58,9 @@ def find(secret: str | None) -> ApiKey | None:
     return db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(secret)))
 
 
-def authenticate(secret: str | None, scope: str) -> ApiKey:
-    """The key, if it may be used for scope; otherwise KeyRefused with a specific message."""
+def authenticate(secret: str | None, scope: str | None) -> ApiKey:
+    """The key, if it may be used for scope (any live key when scope is None); otherwise KeyRefused
+    with a specific message."""
     if not secret:
         raise KeyRefused("An api_key is required for this call", 403)
     key = find(secret)
@@ -67,7 +68,7 @@ def authenticate(secret: str | None, scope: str) -> ApiKey:
         raise KeyRefused("The api_key is not valid", 403)
     if key.revoked_at is not None:
         raise KeyRefused("The api_key has been revoked", 403)
-    if scope not in (key.scopes or []):
+    if scope is not None and scope not in (key.scopes or []):
         raise KeyRefused(f"The api_key does not have the '{scope}' scope", 403)
     key.last_used_at = utcnow()
     return key
