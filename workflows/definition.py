@@ -114,6 +114,7 @@ class Definition:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     routing: tuple[dict, ...] = ()
+    open311_public: bool = False  # listed and looked up on Open311 without a key (street reports)
     duplicate: dict | None = None  # {match: [...], within_working_days: N, message?}
 
     def visible_pages(self, answers: dict) -> list[Page]:

@@ -333,6 +333,7 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
         team=data["team"],
         channels=tuple(data.get("channels", ["web", "phone", "face_to_face", "email", "api"])),
         start=dict(data.get("start") or {}),
+        open311_public=bool((data.get("open311") or {}).get("public", False)),
         pages=pages,
         initial_state=data["initial_state"],
         duplicate_state=data.get("duplicate_state"),

@@ -248,6 +248,13 @@ DEFINITION_SCHEMA = {
         "lgsl": {"type": "integer", "minimum": 1},
         "team": IDENT,
         "channels": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": CHANNELS}},
+        # Open311 publication: private unless public is true. A public service's requests (status,
+        # dates, place) are listed to anyone; never make public a service about a person.
+        "open311": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"public": {"type": "boolean"}},
+        },
         "start": {
             "type": "object",
             "additionalProperties": False,

@@ -28,8 +28,27 @@ def api_http_error(exc):
     if code == 429:
         description = "Too many requests for this API key; slow down and try again in a minute"
     if request.path.startswith("/open311/"):
-        return errors("json" if ".json" in request.path else "xml", code, description)
+        return errors(requested_format(), code, description)
     return problem(code, description)
+
+
+@bp.errorhandler(Exception)
+def api_unexpected(exc):
+    """A bug still answers in the caller's format (never the HTML error page); the detail is logged."""
+    from frontdoor.api.formats import errors
+    from frontdoor.api.v1 import problem
+
+    db.session.rollback()
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    description = "Something went wrong on our side; the error has been logged"
+    if request.path.startswith("/open311/"):
+        return errors(requested_format(), 500, description)
+    return problem(500, description)
+
+
+def requested_format() -> str:
+    """Open311's extension: .json asks for JSON, anything else (or none) the spec's default XML."""
+    return "json" if request.path.rsplit("/", 1)[-1].endswith(".json") else "xml"
 
 
 def _unrouted(exc):

@@ -20,12 +20,17 @@ def api_keys_group():
 @api_keys_group.command("create")
 @click.option("--client", required=True, help="Who the key is for, e.g. 'FixMyStreet'.")
 @click.option("--scope", "scopes", multiple=True, type=click.Choice(SCOPES), default=("read", "write"), show_default=True)
+@click.option("--transition", "transitions", multiple=True,
+              help="A transition the key may make (repeat for more); none: what a caseworker may make.")
 @with_appcontext
-def create(client, scopes):
+def create(client, scopes, transitions):
     """Create a key; its secret is printed once and only its hash is kept."""
     from frontdoor.services import api_keys, outbox
 
-    key, secret = api_keys.create(client, list(scopes), created_by="flask api-keys create")
+    try:
+        key, secret = api_keys.create(client, list(scopes), created_by="flask api-keys create", transitions=list(transitions))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
     outbox.commit()
     click.echo(f"key {key.id} for {key.client} ({', '.join(key.scopes)})")
     click.echo(f"secret (shown once): {secret}")

@@ -17,6 +17,7 @@ from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry
 from frontdoor.services.submissions import SubmissionRejected, submit
 from workflows import Definition
+from workflows.validation import normalise_phone
 
 DESCRIPTION_MAX = 4000
 # Question type -> Open311 datatype. Types another issue adds fall back to string.
@@ -36,6 +37,24 @@ class Open311Error(Exception):
 
 def api_definitions() -> list[Definition]:
     return [d for d in registry().all() if "api" in d.channels]
+
+
+# Who is asking, from the key's scopes: what they may see of a request.
+ANONYMOUS, PARTNER, STAFF = "anonymous", "partner", "staff"
+
+
+def audience(api_key) -> str:
+    """No key (or one without 'read'): anonymous. 'read': a partner. 'read' and 'internal': staff systems."""
+    scopes = set(api_key.scopes or []) if api_key is not None else set()
+    if "read" not in scopes:
+        return ANONYMOUS
+    return STAFF if "internal" in scopes else PARTNER
+
+
+def listed_codes(who: str) -> list[str]:
+    """The services whose requests this audience may list or look up: anonymous callers only the
+    services a definition makes public (`open311: {public: true}`), keyed readers every API service."""
+    return [d.id for d in api_definitions() if who != ANONYMOUS or d.open311_public]
 
 
 def api_definition(code: str) -> Definition:
@@ -71,10 +90,17 @@ def service_definition(d: Definition) -> dict:
     attributes = []
     for order, q in enumerate(attribute_questions(d), start=1):
         description = q.label + (f" {q.hint}" if q.hint else "")
+        if not q.asks:  # an information block: shown to the person, never answered (GeoReport's variable=false)
+            attributes.append({"variable": False, "code": q.id, "datatype": "text", "required": False,
+                               "datatype_description": "", "order": order,
+                               "description": f"{q.label}. {q.content or ''}".strip(), "values": []})
+            continue
         if q.options_from == "property_containers":
             values = [{"key": s, "name": s.title()} for s in STREAMS]
             description += (" The value is the container's stream (one of the property's own containers, e.g. "
                             "'refuse'), or its container id.")
+        elif q.type == "yes_no":
+            values = [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}]
         else:
             values = [{"key": k, "name": label} for k, label in q.options]
         attributes.append({
@@ -152,6 +178,79 @@ def _attribute_value(q, raw: str, prop: Property | None):
     return raw
 
 
+FLAG_NOTES = {"phone_not_checked": "The phone number was kept as the client sent it ({phone}): it did not pass our "
+                                   "format check, so it is not on the customer's record until someone confirms it"}
+
+
+def _attribute_key(key: str) -> str | None:
+    """'attribute[what]' and the spec's multi-valued 'attribute[what][]' -> 'what'."""
+    if not key.startswith("attribute["):
+        return None
+    name = key[len("attribute["):]
+    for tail in ("][]", "]"):
+        if name.endswith(tail):
+            return name[: -len(tail)]
+    return None
+
+
+def attribute_answers(d: Definition, form, prop: Property | None) -> tuple[dict, dict]:
+    """The attribute[...] fields as submit() answers, and FixMyStreet's extras kept aside. A
+    multivaluelist comes as repeated attribute[code][] (or attribute[code]) fields; an
+    informational attribute (variable=false) is never answered, so anything sent for it is ignored."""
+    questions = {q.id: q for q in attribute_questions(d)}
+    answers: dict = {}
+    extras: dict = {}
+    for key in form:
+        name = _attribute_key(key)
+        if name is None:
+            continue
+        values = [(v or "").strip() for v in (form.getlist(key) if hasattr(form, "getlist") else [form[key]])]
+        values = [v for v in values if v]
+        q = questions.get(name)
+        if q is not None and not q.asks:
+            continue
+        if q is not None and q.type == "checkboxes":
+            answers[name] = answers.get(name, []) + values
+        elif q is not None:
+            if len(values) > 1:
+                raise Open311Error(400, f"attribute[{q.id}] takes one value")
+            answers[name] = _attribute_value(q, values[0], prop) if values else ""
+        elif name in FIXMYSTREET_EXTRAS:
+            extras[name] = (values[0] if values else "")[:500]
+        else:
+            raise Open311Error(400, f"attribute[{name[:40]}] is not an attribute of service '{d.id}'")
+    for q in questions.values():
+        if q.asks and q.required and not answers.get(q.id):
+            raise Open311Error(400, f"attribute[{q.id}] is required: {q.label}")
+        if q.type == "location" and answers.get(q.id):
+            answers[q.id] = _with_point(answers[q.id], form)
+    return answers, extras
+
+
+def _with_point(described: str, form) -> dict:
+    """A location attribute is the place described; the request's lat/long is its map point."""
+    lat = _coordinate(form.get("lat"), "lat", -90, 90)
+    lon = _coordinate(form.get("long"), "long", -180, 180)
+    return {"description": described, **({"lat": lat, "lng": lon} if lat is not None and lon is not None else {})}
+
+
+def _contact(d: Definition, form, answers: dict) -> tuple[dict, list[str]]:
+    """Name, email and phone into the definition's customer fields. A phone that fails our format
+    check does not refuse the report: it is kept as sent, on the case only, and flagged."""
+    fields = d.customer_fields
+    typed = {f: (form.get(f) or "").strip() for f in ("first_name", "last_name", "email", "phone")}
+    name = " ".join(p for p in (typed["first_name"], typed["last_name"]) if p)
+    flags: list[str] = []
+    for field, value in (("name", name), ("email", typed["email"]), ("phone", typed["phone"])):
+        if not (fields.get(field) and value):
+            continue
+        if field == "phone" and normalise_phone(value) is None:
+            flags.append("phone_not_checked")
+            continue
+        answers[fields[field]] = value
+    return {"phone": typed["phone"]}, flags
+
+
 def create_request(form, api_key) -> tuple[Case, str]:
     """Translate a POST requests body to submit(); raise Open311Error (nothing written) if it is refused."""
     jurisdiction = current_app.config.get("OPEN311_JURISDICTION_ID")
@@ -168,29 +267,8 @@ def create_request(form, api_key) -> tuple[Case, str]:
     if media_url and (len(media_url) > 2000 or not media_url.startswith(("http://", "https://"))):
         raise Open311Error(400, "media_url must be an http or https URL of 2000 characters or fewer")
     prop = locate(d, form)
-    questions = {q.id: q for q in attribute_questions(d)}
-    answers: dict = {}
-    extras: dict = {}
-    for key in form:
-        if not (key.startswith("attribute[") and key.endswith("]")):
-            continue
-        name = key[len("attribute["):-1]
-        values = form.getlist(key) if hasattr(form, "getlist") else [form[key]]
-        raw = (values[0] or "").strip() if values else ""
-        if name in questions:
-            answers[name] = _attribute_value(questions[name], raw, prop) if raw else ""
-        elif name in FIXMYSTREET_EXTRAS:
-            extras[name] = raw[:500]
-        else:
-            raise Open311Error(400, f"attribute[{name[:40]}] is not an attribute of service '{d.id}'")
-    for q in questions.values():
-        if q.required and not answers.get(q.id):
-            raise Open311Error(400, f"attribute[{q.id}] is required: {q.label}")
-    fields = d.customer_fields
-    name = " ".join(p for p in ((form.get("first_name") or "").strip(), (form.get("last_name") or "").strip()) if p)
-    for field, value in (("name", name), ("email", (form.get("email") or "").strip()), ("phone", (form.get("phone") or "").strip())):
-        if fields.get(field) and value:
-            answers[fields[field]] = value
+    answers, extras = attribute_answers(d, form, prop)
+    contact, flags = _contact(d, form, answers)
     if d.property_question and prop is not None:
         answers[d.property_question] = prop.uprn
     token = "tok_" + secrets.token_urlsafe(18)
@@ -198,11 +276,14 @@ def create_request(form, api_key) -> tuple[Case, str]:
         result = submit(d, answers, "api", None, Actor.system(f"API client {api_key.client}"), submission_key=token)
     except SubmissionRejected as exc:
         raise Open311Error(400, rejection_message(d, exc)) from None
-    if description or media_url or extras:
+    if description or media_url or extras or flags:
+        data = {"description": description, "media_url": media_url, "attributes": extras}
+        if flags:
+            data.update(contact_as_given=contact, flags=flags)
+        checks = "; ".join(FLAG_NOTES[f].format(**contact) for f in flags)
         result.case.events.append(CaseEvent(
             kind="note", actor_type="system", actor_label=f"API client {api_key.client}",
-            internal_note=description or None,
-            data={"description": description, "media_url": media_url, "attributes": extras},
+            internal_note="\n\n".join(t for t in (description, checks) if t) or None, data=data,
         ))
         db.session.flush()
     return result.case, token
@@ -232,32 +313,48 @@ def w3c(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def service_request(case: Case) -> dict:
+def service_request(case: Case, who: str = ANONYMOUS) -> dict:
+    """A case as GeoReport sees it, cut to the audience: free text (the reporter's description, staff's
+    status_notes) and, for a service about a person, the exact address are personal data. Anonymous
+    callers get neither; a partner key gets a public service's description; staff keys get all."""
     d = get_definition(case.workflow_id)
-    notes = [e.public_message for e in case.events if e.public_message]
-    prop = case.property
+    public = bool(d and d.open311_public)
+    show_place = public or who == STAFF
+    show_text = who == STAFF or (who == PARTNER and public)
+    notes = [e.public_message for e in case.events if e.public_message] if who == STAFF else []
+    prop = case.property if show_place else None
     description = ""
     for e in case.events:
         if e.kind == "note" and (e.data or {}).get("description"):
             description = e.data["description"]
             break
     media = next((e.data.get("media_url") for e in case.events if e.kind == "note" and (e.data or {}).get("media_url")), "")
+    point = _place(d, case) if show_place and prop is None else {}
     return {
         "service_request_id": case.reference,
         "status": "closed" if case.state_category == "closed" else "open",
         "status_notes": notes[-1] if notes else "",
         "service_name": d.title if d else case.workflow_id,
         "service_code": case.workflow_id,
-        "description": description,
+        "description": description if show_text else "",
         "agency_responsible": case.team.name if case.team else current_app.config["COUNCIL_NAME"],
         "service_notice": "",
         "requested_datetime": w3c(case.created_at),
         "updated_datetime": w3c(case.updated_at),
         "expected_datetime": w3c(case.sla_due_at),
-        "address": prop.single_line if prop else "",
+        "address": prop.single_line if prop else (point.get("description", "") if show_text else ""),
         "address_id": prop.uprn if prop else "",
         "zipcode": prop.postcode if prop else "",
-        "lat": prop.latitude if prop else None,
-        "long": prop.longitude if prop else None,
-        "media_url": media or "",
+        "lat": prop.latitude if prop else point.get("lat"),
+        "long": prop.longitude if prop else point.get("lng"),
+        "media_url": (media or "") if show_text else "",
     }
+
+
+def _place(d: Definition | None, case: Case) -> dict:
+    """A service with no property (a street report): its location answer, {description, lat?, lng?}."""
+    for q in attribute_questions(d) if d else ():
+        value = (case.answers or {}).get(q.id)
+        if q.type == "location" and isinstance(value, dict):
+            return value
+    return {}

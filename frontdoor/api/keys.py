@@ -16,10 +16,19 @@ def presented_key() -> str | None:
     return header or request.form.get("api_key") or request.args.get("api_key") or None
 
 
+def known_key():
+    """The stored key the caller presented (live or revoked), or None; looked up once per request."""
+    # On the request, not g: an app context (and its g) can outlive one request, as in tests.
+    if "frontdoor.api_key" not in request.environ:
+        request.environ["frontdoor.api_key"] = api_keys.find(presented_key())
+    return request.environ["frontdoor.api_key"]
+
+
 def rate_limit_key() -> str:
-    """Limit per key (hashed, so the secret is never a storage key); anonymous calls per address."""
-    secret = presented_key()
-    return "key:" + api_keys.hash_secret(secret) if secret else "ip:" + (request.remote_addr or "?")
+    """Limit per key we issued (hashed, so the secret is never a storage key); anonymous calls and
+    made-up keys per address, so inventing a key per call buys no extra allowance."""
+    found = known_key()
+    return "key:" + found.key_hash if found is not None else "ip:" + (request.remote_addr or "?")
 
 
 def rate_limit() -> str:
@@ -33,13 +42,23 @@ def require(scope: str):
     return key
 
 
+def optional():
+    """The key on a call that anyone may make (what it shows depends on the key): None without one;
+    a key that is presented but unknown or revoked is refused, not treated as no key."""
+    if not presented_key():
+        return None
+    return require(None)
+
+
 def log_call(response):
     """Every call, answered or refused, in its own small commit after the request's own."""
     try:
         key_id = g.get("api_key_id")
         if key_id is None and presented_key():
-            found = api_keys.find(presented_key())
-            key_id = found.id if found else None
+            found = known_key()
+            if found is None:
+                return response  # a made-up key: refused (or limited) by address, and no row written per guess
+            key_id = found.id
         api_keys.log_call(key_id, request.method, request.path, response.status_code, request.remote_addr)
         db.session.commit()
     except Exception:  # the log must never turn an answer into an error

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 at /open311/v2: XML by default (the spec's required format), JSON by suffix."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, request
@@ -9,9 +10,10 @@ from sqlalchemy import select
 from frontdoor.api import bp
 from frontdoor.api.formats import errors, respond, split_format
 from frontdoor.api.georeport import (
-    Open311Error, api_definition, api_definitions, create_request, service_definition, service_entry, service_request,
+    Open311Error, api_definition, api_definitions, audience, create_request, listed_codes, service_definition,
+    service_entry, service_request,
 )
-from frontdoor.api.keys import require
+from frontdoor.api.keys import optional, require
 from frontdoor.extensions import db
 from frontdoor.models import Case
 from frontdoor.models.base import utcnow
@@ -22,6 +24,9 @@ from frontdoor.services.references import normalise_reference
 PREFIX = "/open311/v2"
 WINDOW_DAYS = 90  # the spec's default and largest date range
 MAX_REQUESTS = 1000  # the spec's largest page
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+TOKEN = re.compile(r"tok_[A-Za-z0-9_-]{1,60}")  # what create_request issues: anything else cannot match
 
 
 def _fmt(name: str = "") -> str | None:
@@ -51,6 +56,7 @@ def services(fmt="xml"):
 
 
 @bp.get(f"{PREFIX}/services/<path:name>")
+@bp.get(f"{PREFIX}/service/<path:name>")  # the singular path some clients (and the spec's examples) use
 def service(name):
     code, fmt = split_format(name)
     if fmt is None:
@@ -78,16 +84,29 @@ def create(fmt="xml"):
                                               "service_notice": "", "account_id": ""}])
 
 
+def _reader() -> str:
+    """The audience of a read: anonymous without a key (KeyRefused for a bad one)."""
+    return audience(optional())
+
+
 @bp.get(f"{PREFIX}/requests/<path:name>")
 def request_one(name):
     reference, fmt = split_format(name)
     if fmt is None:
         return _fail("xml", 400, "The format must be .xml or .json")
+    try:
+        who = _reader()
+    except KeyRefused as exc:
+        return _fail(fmt, exc.status, str(exc))
     ref = normalise_reference(reference)
-    case = db.session.scalar(select(Case).where(Case.reference == ref)) if ref else None
-    if case is None:
-        return _fail(fmt, 404, f"service_request_id '{reference[:20]}' was not found")
-    return respond(fmt, "service_requests", [service_request(case)])
+    case = db.session.scalar(select(Case).where(Case.reference == ref, Case.workflow_id.in_(listed_codes(who)))) if ref else None
+    if case is None:  # one answer for unknown and not-yours, so a reference's existence is not revealed
+        return _fail(fmt, 404, f"service_request_id '{_printable(reference)}' was not found")
+    return respond(fmt, "service_requests", [service_request(case, who)])
+
+
+def _printable(text: str, limit: int = 20) -> str:
+    return "".join(c if c.isprintable() else "\ufffd" for c in text[:limit])
 
 
 def _parse_date(name: str) -> datetime | None:
@@ -98,26 +117,33 @@ def _parse_date(name: str) -> datetime | None:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
         raise Open311Error(400, f"{name} must be a W3C date and time, like 2026-11-23T09:00:00Z") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    # A window of WINDOW_DAYS either side must stay inside the calendar (9999-12-31 would overflow).
+    if not EARLIEST <= value <= LATEST:
+        raise Open311Error(400, f"{name} must be between {EARLIEST:%Y} and {LATEST:%Y}")
+    return value
 
 
 @bp.get(f"{PREFIX}/requests")
 @bp.get(f"{PREFIX}/requests.<any(xml, json):fmt>")
 def request_list(fmt="xml"):
     try:
-        query = _list_query()
+        who = _reader()
+        query = _list_query(who)
+    except KeyRefused as exc:
+        return _fail(fmt, exc.status, str(exc))
     except Open311Error as exc:
         return _fail(fmt, exc.status, exc.description)
     cases = db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(MAX_REQUESTS)).all()
-    return respond(fmt, "service_requests", [service_request(c) for c in cases])
+    return respond(fmt, "service_requests", [service_request(c, who) for c in cases])
 
 
-def _list_query():
+def _list_query(who: str):
+    query = select(Case).where(Case.workflow_id.in_(listed_codes(who)))
     raw_ids = [i for i in (request.args.get("service_request_id") or "").split(",") if i.strip()]
     if raw_ids:
         ids = [normalise_reference(i) for i in raw_ids[:MAX_REQUESTS]]  # the spec: with ids, every other filter is ignored
-        return select(Case).where(Case.reference.in_([i for i in ids if i]))
-    query = select(Case).where(Case.workflow_id.in_([d.id for d in api_definitions()]))
+        return query.where(Case.reference.in_([i for i in ids if i]))
     codes = [c.strip() for c in (request.args.get("service_code") or "").split(",") if c.strip()]
     if codes:
         for code in codes:
@@ -149,9 +175,9 @@ def token(name):
     value, fmt = split_format(name)
     if fmt is None:
         return _fail("xml", 400, "The format must be .xml or .json")
-    case = db.session.scalar(select(Case).where(Case.submission_key == value[:64])) if value.startswith("tok_") else None
+    case = db.session.scalar(select(Case).where(Case.submission_key == value)) if TOKEN.fullmatch(value) else None
     if case is None:
-        return _fail(fmt, 404, f"token '{value[:30]}' was not found")
+        return _fail(fmt, 404, f"token '{_printable(value, 30)}' was not found")
     return respond(fmt, "service_requests", [{"service_request_id": case.reference, "token": value}])
 
 

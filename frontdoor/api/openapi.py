@@ -80,6 +80,10 @@ ATTR_BODY = {"type": "object", "required": ["service_code"], "properties": {
     "address_id": S, "email": S, "device_id": S, "account_id": S, "first_name": S, "last_name": S, "phone": S,
     "description": S, "media_url": S, "attribute[container]": S}}
 
+# Optional on reads: without it only public services' requests, without free text; with it what its scopes allow.
+API_KEY_QUERY = {"name": "api_key", "in": "query", "required": False, "schema": S,
+                 "description": "Optional: anonymous callers see only public services' requests, without personal data"}
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "Front Door: Open311 GeoReport v2 and JSON API", "version": "1.0.0",
@@ -102,15 +106,16 @@ DOCUMENT = {
                 {"name": "service_code", "in": "query", "schema": S},
                 {"name": "start_date", "in": "query", "schema": S},
                 {"name": "end_date", "in": "query", "schema": S},
-                {"name": "status", "in": "query", "schema": S}],
-                "responses": _open311({"type": "array", "items": REQUEST}, 400, 404)},
+                {"name": "status", "in": "query", "schema": S},
+                API_KEY_QUERY],
+                "responses": _open311({"type": "array", "items": REQUEST}, 400, 403, 404)},
             "post": {"operationId": "createRequest", "parameters": [_fmt_param()],
                      "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": ATTR_BODY}}},
                      "responses": _open311(CREATED, 400, 403, 404, 429)}},
         "/open311/v2/requests/{service_request_id}.{format}": {"get": {
             "operationId": "getRequest",
-            "parameters": [{"name": "service_request_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,20}$"}}, _fmt_param()],
-            "responses": _open311({"type": "array", "items": REQUEST}, 400, 404)}},
+            "parameters": [{"name": "service_request_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,20}$"}}, _fmt_param(), API_KEY_QUERY],
+            "responses": _open311({"type": "array", "items": REQUEST}, 400, 403, 404)}},
         "/open311/v2/tokens/{token}.{format}": {"get": {
             "operationId": "getToken",
             "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}, _fmt_param()],
@@ -132,13 +137,15 @@ DOCUMENT = {
         "/api/v1/cases/{reference}/events": {"post": {
             "operationId": "postBackOfficeEvent", "security": KEY,
             "description": "A signed event from a back office. Headers X-FrontDoor-Timestamp (Unix seconds, at most "
-                           "5 minutes old) and X-FrontDoor-Signature: sha256=HMAC-SHA256(secret, timestamp + '.' + body).",
+                           "5 minutes old) and X-FrontDoor-Signature: sha256=HMAC-SHA256(secret, timestamp + '.' + body). "
+                           "The body names the case ('case': the reference in the URL), so the signature covers it "
+                           "and a replay to another case is refused (401).",
             "parameters": [REF,
                            {"name": "X-FrontDoor-Timestamp", "in": "header", "schema": S},
                            {"name": "X-FrontDoor-Signature", "in": "header", "schema": S}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["event"],
-                "properties": {"event": S, "id": S, "note": S}}}}},
+                "type": "object", "required": ["case", "event"],
+                "properties": {"case": S, "event": S, "id": S, "note": S}}}}},
             "responses": {**_json(201, {"type": "object"}, 400, 401, 403, 404, 409, 429, description="Applied"),
                           "200": {"description": "Already applied (same id)", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         "/api/v1/properties/{uprn}/collections.json": {"get": {

@@ -14,13 +14,13 @@ from frontdoor.api.keys import require
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Case, CaseEvent
-from frontdoor.services import bin_days, outbox, properties, webhooks
+from frontdoor.services import api_keys, bin_days, outbox, properties, webhooks
 from frontdoor.services.actors import Actor
 from frontdoor.services.api_keys import KeyRefused
 from frontdoor.services.references import normalise_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
-from frontdoor.services.transitions import TransitionRefused, transition
+from frontdoor.services.transitions import TransitionForbidden, TransitionRefused, available, transition
 
 MESSAGE_MAX = 2000
 
@@ -55,6 +55,9 @@ def _handled(view):
         except ApiError as exc:
             outbox.rollback()
             return problem(exc.status, exc.description)
+        except TransitionForbidden as exc:
+            outbox.rollback()
+            return problem(403, str(exc))
         except TransitionRefused as exc:
             outbox.rollback()
             return problem(409, str(exc))
@@ -111,7 +114,8 @@ def event_json(event: CaseEvent, internal: bool) -> dict:
     return data
 
 
-def case_json(case: Case, internal: bool) -> dict:
+def case_json(case: Case, internal: bool, actor: Actor | None = None) -> dict:
+    """actor: the key's, so `transitions` lists only what this client may make."""
     d = get_definition(case.workflow_id)
     state = d.states.get(case.state) if d else None
     events = [e for e in case.events if internal or e.public_message]
@@ -133,7 +137,7 @@ def case_json(case: Case, internal: bool) -> dict:
         "updated_at": w3c(case.updated_at),
         "closed_at": w3c(case.closed_at),
         "expected_at": w3c(case.sla_due_at),
-        "transitions": [t.name for t in (d.transitions_for(case.state, None) if d else [])],
+        "transitions": [t.name for t in (available(case, actor) if actor else [])],
         "history": [event_json(e, internal) for e in events],
     }
 
@@ -143,7 +147,7 @@ def case_json(case: Case, internal: bool) -> dict:
 def case_detail(reference):
     key = require("read")
     case = _case(reference)
-    return ok(case_json(case, "internal" in key.scopes))
+    return ok(case_json(case, "internal" in key.scopes, api_keys.actor(key)))
 
 
 @bp.post("/api/v1/cases/<reference>/updates")
@@ -168,9 +172,10 @@ def case_transition(reference):
     body = _json_body()
     name = _text(body, "transition", required=True, limit=64)
     note = _text(body, "note", required=False)
-    event = transition(case, name, Actor.system(f"API client {key.client}"), {"note": note, "source": key.client})
+    actor = api_keys.actor(key)
+    event = transition(case, name, actor, {"note": note, "source": key.client})
     outbox.commit()
-    return ok({"case": case_json(case, "internal" in key.scopes), "event": event_json(event, "internal" in key.scopes)}, 201)
+    return ok({"case": case_json(case, "internal" in key.scopes, actor), "event": event_json(event, "internal" in key.scopes)}, 201)
 
 
 def _transition_for_event(case: Case, event_name: str) -> str:
@@ -204,19 +209,31 @@ def case_event(reference):
         raise ApiError(401, str(exc)) from None
     case = _case(reference)
     body = _json_body()
+    _bound_to(body, case)
     event_name = _text(body, "event", required=True, limit=64)
     external_id = _text(body, "id", required=False, limit=100)
     note = _text(body, "note", required=False)
+    actor = api_keys.actor(key, key.client)
     if external_id:
         for e in case.events:
             if (e.data or {}).get("external_id") == external_id and (e.data or {}).get("source") == key.client:
-                return ok({"duplicate": True, "event": event_json(e, False), "case": case_json(case, False)})
+                return ok({"duplicate": True, "event": event_json(e, False), "case": case_json(case, False, actor)})
     name = _transition_for_event(case, event_name)
-    event = transition(case, name, Actor.system(key.client),
+    event = transition(case, name, actor,
                        {"note": note or f"'{event_name}' reported by {key.client}", "source": key.client,
                         "external_id": external_id or None})
     outbox.commit()
-    return ok({"duplicate": False, "event": event_json(event, False), "case": case_json(case, False)}, 201)
+    return ok({"duplicate": False, "event": event_json(event, False), "case": case_json(case, False, actor)}, 201)
+
+
+def _bound_to(body: dict, case: Case) -> None:
+    """The signature covers the body, so the body names the case: a signed event replayed to
+    another case's URL is refused, not applied there."""
+    named = body.get("case")
+    if not isinstance(named, str) or not named.strip():
+        raise ApiError(401, 'The signed body must name its case: {"case": "<reference>", ...}')
+    if normalise_reference(named) != case.reference:
+        raise ApiError(401, f"The signed body is for case '{named[:20]}', not '{case.reference}'")
 
 
 def _property(uprn: str):

@@ -12,6 +12,8 @@ from frontdoor.models.base import UtcDateTime, JSONType, utcnow
 # read: look up cases and services; write: create requests and post updates; events: a back
 # office moving cases through transitions; internal: also see internal notes in case history.
 SCOPES = ("read", "write", "events", "internal")
+# The staff role whose transitions a key may make when it has no list of its own.
+DEFAULT_KEY_ROLE = "caseworker"
 
 
 class ApiKey(db.Model):
@@ -23,6 +25,8 @@ class ApiKey(db.Model):
     prefix: Mapped[str] = mapped_column(String(12))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list] = mapped_column(JSONType, default=list)
+    # The transitions this key may make through the API, by name; None: what a caseworker may make.
+    transitions: Mapped[list | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(120))
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

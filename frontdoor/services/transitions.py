@@ -19,6 +19,10 @@ class TransitionRefused(Exception):
     """A transition that may not happen; the message is for the person who asked."""
 
 
+class TransitionForbidden(TransitionRefused):
+    """The step exists but this actor may not make it (an API key beyond its grant): a 403, not a 409."""
+
+
 class StaleCase(TransitionRefused):
     """Someone else changed the case since the form was loaded."""
 
@@ -29,7 +33,8 @@ def available(case: Case, actor: Actor):
         return []
     if actor.type == "resident":
         return definition.transitions_for(case.state, "resident")
-    return definition.transitions_for(case.state, actor.role if actor.type == "staff" else None)
+    steps = definition.transitions_for(case.state, actor.role if actor.type == "staff" else None)
+    return [t for t in steps if actor.may_make(t)]
 
 
 def _check_fields(step, data: dict) -> dict:
@@ -89,6 +94,8 @@ def transition(case: Case, name: str, actor: Actor, data: dict | None = None, *,
         raise TransitionRefused(f"'{name}' is not possible while the case is '{definition.state(case.state).label}'.")
     if actor.type == "staff" and actor.role not in step.roles:
         raise TransitionRefused(f"Your role cannot '{step.label.lower()}'.")
+    if not actor.may_make(step):
+        raise TransitionForbidden(f"This api_key may not '{step.name}' (allowed: {actor.grant_description})")
     # A resident may only take the steps the definition offers residents (ownership is checked by the view).
     if actor.type == "resident" and "resident" not in step.roles:
         raise TransitionRefused(f"You cannot '{step.label.lower()}' on this request.")

@@ -47,6 +47,8 @@ def verify(secret: str, timestamp: str | None, signature: str | None, body: byte
     if not timestamp or not signature:
         raise SignatureRefused(f"Send the {TIMESTAMP_HEADER} and {SIGNATURE_HEADER} headers")
     try:
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            raise ValueError(timestamp)  # a 400-digit number parses, then overflows a float below
         sent_at = int(timestamp)
     except ValueError:
         raise SignatureRefused(f"{TIMESTAMP_HEADER} must be Unix seconds") from None

@@ -69,3 +69,14 @@ def test_cli_create_list_revoke(app, committed):
     db.session.expire_all()
     assert api_keys.find(secret).revoked_at is not None
     assert runner.invoke(args=["api-keys", "create", "--client", "X", "--scope", "admin"]).exit_code != 0
+
+
+def test_cli_create_with_transitions(app, committed):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["api-keys", "create", "--client", "Lead", "--scope", "write",
+                                 "--transition", "reopen", "--transition", "mark_collected"])
+    assert result.exit_code == 0, result.output
+    secret = re.search(r"secret \(shown once\): (\S+)", result.output).group(1)
+    assert api_keys.find(secret).transitions == ["mark_collected", "reopen"]
+    bad = runner.invoke(args=["api-keys", "create", "--client", "X", "--transition", "Re Open"])
+    assert bad.exit_code != 0 and "lower-case words" in bad.output

@@ -85,10 +85,10 @@ def _state(ref):
 
 
 def test_back_office_events_move_the_case(client, case_ref, back_office):
-    raw, headers = _signed({"event": "schedule_return", "id": "ws-1"})
+    raw, headers = _signed({"case": case_ref, "event": "schedule_return", "id": "ws-1"})
     response = client.post(f"/api/v1/cases/{case_ref}/events", data=raw, headers={**headers, "X-Api-Key": back_office})
     assert response.status_code == 201, response.get_data(as_text=True)
-    raw, headers = _signed({"event": "collected", "id": "ws-2"})
+    raw, headers = _signed({"case": case_ref, "event": "collected", "id": "ws-2"})
     assert client.post(f"/api/v1/cases/{case_ref}/events", data=raw, headers={**headers, "X-Api-Key": back_office}).status_code == 201
     assert _state(case_ref) == "collected"
     again = client.post(f"/api/v1/cases/{case_ref}/events", data=raw, headers={**headers, "X-Api-Key": back_office})
@@ -98,20 +98,20 @@ def test_back_office_events_move_the_case(client, case_ref, back_office):
 
 
 def test_not_presented_event(client, case_ref, back_office):
-    raw, headers = _signed({"event": "not presented", "id": "ws-3"})
+    raw, headers = _signed({"case": case_ref, "event": "not presented", "id": "ws-3"})
     assert client.post(f"/api/v1/cases/{case_ref}/events", data=raw, headers={**headers, "X-Api-Key": back_office}).status_code == 201
     assert _state(case_ref) == "not_presented"
 
 
 @pytest.mark.parametrize("make, status, message", [
-    (lambda: _signed({"event": "collected"}, age=301), 401, "The timestamp is older than 5 minutes: refused as a possible replay"),
-    (lambda: _signed({"event": "collected"}, secret="wrong"), 401, "The signature does not match the body"),
-    (lambda: (b"{}", {}), 401, "Send the X-FrontDoor-Timestamp and X-FrontDoor-Signature headers"),
-    (lambda: _signed({"event": "collected"}), 409, "'collected' cannot happen while the case is 'submitted'"),
-    (lambda: _signed({"event": ""}), 400, "'event' is required"),
+    (lambda ref: _signed({"case": ref, "event": "collected"}, age=301), 401, "The timestamp is older than 5 minutes: refused as a possible replay"),
+    (lambda ref: _signed({"case": ref, "event": "collected"}, secret="wrong"), 401, "The signature does not match the body"),
+    (lambda ref: (b"{}", {}), 401, "Send the X-FrontDoor-Timestamp and X-FrontDoor-Signature headers"),
+    (lambda ref: _signed({"case": ref, "event": "collected"}), 409, "'collected' cannot happen while the case is 'submitted'"),
+    (lambda ref: _signed({"case": ref, "event": ""}), 400, "'event' is required"),
 ])
 def test_back_office_event_refusals_change_nothing(client, case_ref, back_office, make, status, message):
-    raw, headers = make()
+    raw, headers = make(case_ref)
     before = (db.session.scalar(select(func.count()).select_from(CaseEvent)), db.session.scalar(select(func.count()).select_from(OutboxMessage)))
     response = client.post(f"/api/v1/cases/{case_ref}/events", data=raw, headers={**headers, "X-Api-Key": back_office})
     assert (response.status_code, response.get_json()["errors"][0]["description"]) == (status, message)

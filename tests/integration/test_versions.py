@@ -24,6 +24,7 @@ from workflows import DefinitionError, Registry
 from workflows.loader import load_data
 
 FLY = yaml.safe_load((Path(__file__).resolve().parents[2] / "workflows" / "definitions" / "fly_tipping.yaml").read_text())
+V = FLY["version"]  # the file's version; the test deploys V + 1 over it
 ANSWERS = {"what": ["household"], "amount": "van", "hazardous": "no", "location": {"description": "Mill Road"},
            "full_name": "Sam Resident", "email": "sam@example.com"}
 NOW = datetime(2026, 12, 21, 10, tzinfo=timezone.utc)
@@ -43,7 +44,7 @@ def definitions_in_force(*changed):
 
 def version_2():
     data = copy.deepcopy(FLY)
-    data["version"] = 2
+    data["version"] = V + 1
     # v2 drops the inspection step and renames the closed state.
     del data["states"]["investigating"]
     data["states"]["submitted"]["transitions"] = [t for t in data["states"]["submitted"]["transitions"] if t["name"] != "inspect"]
@@ -61,30 +62,30 @@ def test_an_old_version_case_completes_after_a_new_version_is_deployed(session):
     old = submit(definition("fly_tipping"), ANSWERS, "web", None, Actor.resident(), now=NOW).case
     transition(old, "inspect", officer, {})
     stored = db.session.scalar(select(WorkflowSnapshot).where(WorkflowSnapshot.workflow_id == "fly_tipping"))
-    assert (stored.version, stored.content_hash) == (1, definition("fly_tipping").content_hash)
+    assert (stored.version, stored.content_hash) == (V, definition("fly_tipping").content_hash)
 
     with definitions_in_force(version_2()):
-        assert registry().get("fly_tipping").version == 2
+        assert registry().get("fly_tipping").version == V + 1
         new = submit(definition("fly_tipping"), ANSWERS, "web", None, Actor.resident(), now=NOW).case
-        assert new.workflow_version == 2
+        assert new.workflow_version == V + 1
         # The old case still has its v1 states and steps, which v2 no longer has.
-        assert for_case(old).version == 1 and "investigating" not in registry().get("fly_tipping").states
+        assert for_case(old).version == V and "investigating" not in registry().get("fly_tipping").states
         transition(old, "clear", officer, {"evidence": "no"})
         assert (old.state, old.resolution) == ("cleared", "cleared")
         transition(new, "clear", officer, {})
         assert (new.state, new.resolution) == ("removed", "removed")
     versions = db.session.scalars(select(WorkflowSnapshot.version).where(WorkflowSnapshot.workflow_id == "fly_tipping")).all()
-    assert sorted(versions) == [1, 2]
+    assert sorted(versions) == [V, V + 1]
 
 
 def test_a_file_changed_without_a_version_bump_is_refused(session):
     factories.team("environment")
     submit(definition("fly_tipping"), ANSWERS, "web", None, Actor.resident(), now=NOW)
     data = copy.deepcopy(FLY)
-    data["sla"]["working_days"] = 10  # a real change, same version 1
+    data["sla"]["working_days"] = 10  # a real change, same version
     silently_changed = load_data(data, "workflows/definitions/fly_tipping.yaml")
-    message = ("fly_tipping.yaml: version: the content changed but version 1 is already in use by cases; "
-               "give it a new version number (for example 2)")
+    message = (f"fly_tipping.yaml: version: the content changed but version {V} is already in use by cases; "
+               f"give it a new version number (for example {V + 1})")
     assert check_against_snapshots([silently_changed]) == [message]
     with definitions_in_force(silently_changed):
         with pytest.raises(DefinitionError) as info:
