@@ -41,6 +41,7 @@ def init_app(app):
             "service_name": current_app.config["SERVICE_NAME"],
             "council_phone": current_app.config["COUNCIL_PHONE"],
             "council_email": current_app.config["COUNCIL_EMAIL"],
+            "payments_enabled": current_app.config["PAYMENTS_ENABLED"],
         }
 
     @app.errorhandler(CSRFError)
