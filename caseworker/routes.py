@@ -81,6 +81,9 @@ def sign_out():
     form = FlaskForm()
     if not form.validate_on_submit():
         return render_template("caseworker/sign_out.html", title="Sign out", form=form)
+    if is_staff():
+        current_user.end_sessions()  # a copy of this cookie, anywhere, stops working too
+        outbox.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for(".sign_in"))

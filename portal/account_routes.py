@@ -122,6 +122,10 @@ def sign_in():
 def sign_out():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        account = current_resident()
+        if account is not None:
+            accounts.end_sessions(account)  # a copy of this cookie, anywhere, stops working too
+            outbox.commit()
         logout_user()
         session.pop("drafts", None)  # a shared computer: the next person must not see half-filled forms
         return render_template("account/message.html", title="You have signed out", message="You have signed out.",
