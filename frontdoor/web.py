@@ -34,6 +34,13 @@ def init_app(app):
                for values in (request.args, request.form) for key, value in values.items(multi=True)):
             abort(400, "Your request contained characters we cannot accept. Go back and check what you entered.")
 
+    @app.after_request
+    def no_store_for_people(response):
+        # Staff pages and a resident's own pages show personal data: never kept by a browser or proxy cache.
+        if request.path.startswith(("/staff", "/account")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.context_processor
     def globals_():
         return {

@@ -8,6 +8,7 @@ from flask_login import login_user, logout_user
 
 from frontdoor.auth import current_resident, resident_required
 from frontdoor.extensions import db, limiter
+from frontdoor.ids import local_path
 from frontdoor.services import accounts, case_attachments, outbox, subscriptions
 from frontdoor.services import resident_cases as mine
 from frontdoor.services.accounts import AccountError
@@ -49,7 +50,8 @@ def _sign_in(account):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not target.startswith("/staff"):
+    target = local_path(target)
+    if target and not target.startswith("/staff"):
         return target
     return url_for(".requests")
 
