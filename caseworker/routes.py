@@ -24,6 +24,7 @@ from frontdoor.services.transitions import TransitionRefused, available, transit
 
 bp = Blueprint("caseworker", __name__, template_folder="templates")
 
+
 ROLE_NAV = {
     # (endpoint, text, roles that see it; admin sees everything)
     "items": [
@@ -35,6 +36,7 @@ ROLE_NAV = {
     ],
 }
 
+
 def _nav():
     # Dashboards (issue 7) add their own item under /staff/dashboards.
     items = []
@@ -44,6 +46,7 @@ def _nav():
     items.append({"href": url_for(".sign_out"), "text": f"Sign out ({current_user.name})"})
     return items
 
+
 @bp.context_processor
 def staff_globals():
     extra = {"nav_service_name": "Front Door staff", "nav_service_url": url_for("caseworker.queue")}
@@ -51,10 +54,12 @@ def staff_globals():
         extra["navigation"] = _nav()
     return extra
 
+
 def _safe_next(target: str | None) -> str:
     if local_path(target, "/staff"):
         return target
     return url_for(".queue")
+
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 100 per hour", methods=["POST"])
@@ -68,6 +73,7 @@ def sign_in():
         form.email.errors.append("Enter a correct email address and password")
     return render_template("caseworker/sign_in.html", title="Staff sign in", form=form)
 
+
 @bp.route("/sign-out", methods=["GET", "POST"])
 def sign_out():
     form = FlaskForm()
@@ -80,11 +86,14 @@ def sign_out():
     flash("You have signed out.", "success")
     return redirect(url_for(".sign_in"))
 
+
 def _actor():
     return Actor.for_staff(current_user)
 
+
 def _version(raw) -> int | None:
     return whole_number(raw)
+
 
 def _workable_case(reference):
     """A case the signed-in member of staff may change: 404 if unknown, 403 if not theirs to work."""
@@ -93,6 +102,7 @@ def _workable_case(reference):
         abort(403)
     return found
 
+
 def _case_or_404(reference):
     found = queues.case_by_reference(reference)
     if found is None:
@@ -100,6 +110,7 @@ def _case_or_404(reference):
     if not queues.can_see(current_user, found):
         abort(403)
     return found
+
 
 @bp.get("/")
 @staff_required()
@@ -126,6 +137,7 @@ def queue():
                            ward_pairs=[(w, w) for w in options["wards"]],
                            calendar=working_calendar(), now_ts=utcnow().timestamp())
 
+
 @bp.post("/bulk")
 @staff_required("caseworker", "team_lead")
 def bulk():
@@ -148,6 +160,7 @@ def bulk():
     flash(f"{len(moved)} cases moved.", "success")
     return redirect(url_for(".queue"))
 
+
 @bp.post("/cases/<reference>/claim")
 @staff_required("caseworker", "team_lead")
 def claim(reference):
@@ -163,6 +176,7 @@ def claim(reference):
         outbox.rollback()
         flash(str(exc), "error")
     return redirect(url_for(".case", reference=reference))
+
 
 @bp.post("/cases/<reference>/assign")
 @staff_required("caseworker", "team_lead")
@@ -182,6 +196,7 @@ def assign(reference):
         outbox.rollback()
         flash(str(exc), "error")
     return redirect(url_for(".case", reference=reference))
+
 
 def _render_case(found, form=None, error=None, status=200, **forms):
     definition = for_case(found)
@@ -209,9 +224,11 @@ def _render_case(found, form=None, error=None, status=200, **forms):
     outbox.commit()
     return page, status
 
+
 def _team_choices():
     from frontdoor.models import Team
     return choices([("", "Choose a team")] + [(t.slug, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))])
+
 
 @bp.route("/cases/<reference>", methods=["GET", "POST"])
 @staff_required()
@@ -239,6 +256,7 @@ def case(reference):
             error = next(iter(form.errors.values()))[0] if form.errors else "Check the form and try again."
     return _render_case(found, form, error, 400 if error else 200)
 
+
 @bp.post("/cases/<reference>/notes")
 @staff_required("caseworker", "team_lead")
 def add_note(reference):
@@ -251,6 +269,7 @@ def add_note(reference):
         flash("Note added.", "success")
         return redirect(url_for(".case", reference=reference))
     return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, note_form=form)
+
 
 @bp.post("/cases/<reference>/attachments")
 @staff_required("caseworker", "team_lead")
@@ -272,6 +291,7 @@ def attach(reference):
     flash(f"{row.name} attached.", "success")
     return redirect(url_for(".case", reference=reference))
 
+
 @bp.get("/cases/<reference>/attachments/<int:attachment_id>")
 @staff_required()
 def attachment(reference, attachment_id):
@@ -284,6 +304,7 @@ def attachment(reference, attachment_id):
     outbox.commit()
     return send_file(case_attachments.open_bytes(row), mimetype=MIME[row.kind], as_attachment=True,
                      download_name=row.name)
+
 
 @bp.post("/cases/<reference>/ask")
 @staff_required("caseworker", "team_lead")
@@ -308,6 +329,7 @@ def ask_information(reference):
         return redirect(url_for(".case", reference=reference))
     return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, ask_form=form)
 
+
 @bp.post("/cases/<reference>/tasks")
 @staff_required("caseworker", "team_lead")
 def add_task(reference):
@@ -325,6 +347,7 @@ def add_task(reference):
             form.team.errors = [str(exc)]
     return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, task_form=form)
 
+
 @bp.get("/tasks")
 @staff_required("caseworker", "team_lead")
 def tasks():
@@ -334,6 +357,7 @@ def tasks():
         query = query.where(Task.team_id.in_([t.id for t in current_user.teams] or [-1]))
     rows = list(db.session.scalars(query.order_by(Task.due_on, Task.id).limit(200)))
     return render_template("caseworker/tasks.html", title="Tasks for your teams", tasks=rows, form=FlaskForm())
+
 
 @bp.post("/tasks/<int:task_id>/done")
 @staff_required("caseworker", "team_lead")
@@ -355,7 +379,9 @@ def task_done(task_id):
         flash(str(exc), "error")
     return redirect(url_for(".tasks"))
 
+
 from caseworker import admin, contact_routes, customer_routes, file_routes  # noqa: E402,F401  routes on this blueprint
+
 
 @bp.get("/cases/id/<int:case_id>")
 @staff_required()
@@ -365,6 +391,7 @@ def case_by_id(case_id):
     if found is None:
         abort(404)
     return redirect(url_for(".case", reference=found.reference))
+
 
 def _transition_fields(case, name: str) -> dict:
     """The values for the fields the definition asks for on this step (named '<transition>__<field>')."""
