@@ -50,12 +50,35 @@ def _replica_url(replica: str | None, primary: str, instance_path: Path) -> str:
     return _database_url({"DATABASE_URL": replica}, instance_path) if replica else primary
 
 
+ENVIRONMENTS = ("development", "test", "staging", "production")
+PAYMENT_PROVIDERS = ("test", "govuk_pay", "none")  # "none": payments off, chargeable services not offered
+
+
+def _environment(value: str | None) -> str:
+    """FRONTDOOR_ENV, whatever its case; a name we do not know is an error, never development."""
+    name = (value or "development").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"FRONTDOOR_ENV must be one of {', '.join(ENVIRONMENTS)}, not {value!r}")
+    return name
+
+
+def _whole(env: dict, name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be {minimum} or more, not {value}")
+    return value
+
+
 def load(overrides: dict | None = None, env: dict | None = None) -> dict:
     """Build the settings dict: environment first, then explicit overrides (tests)."""
     env = dict(os.environ if env is None else env)
     overrides = dict(overrides or {})
     instance_path = Path(env.get("FRONTDOOR_INSTANCE_PATH", BASE_DIR / "instance"))
-    environment = env.get("FRONTDOOR_ENV", "development")
+    environment = _environment(env.get("FRONTDOOR_ENV"))
     cfg = {
         "ENV_NAME": environment,
         "INSTANCE_PATH": str(instance_path),
@@ -87,13 +110,18 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         "NOTIFY_TEMPLATE_EMAIL": env.get("NOTIFY_TEMPLATE_EMAIL", ""),
         "NOTIFY_TEMPLATE_SMS": env.get("NOTIFY_TEMPLATE_SMS", ""),
-        # Payments: "test" is the embedded hosted page (/pay/test/...); "govuk_pay" speaks GOV.UK Pay.
-        "PAYMENT_PROVIDER": env.get("PAYMENT_PROVIDER", "test"),
+        # Payments: "test" is the embedded hosted page (/pay/test/...), the default outside production
+        # and refused in it; "govuk_pay" speaks GOV.UK Pay; "none" switches payments (and so the
+        # chargeable services) off. Production has no default: it must say which.
+        "PAYMENT_PROVIDER": env.get("PAYMENT_PROVIDER", "").strip() or (None if environment == "production" else "test"),
         "GOVUK_PAY_BASE_URL": env.get("GOVUK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk"),
         "GOVUK_PAY_API_KEY": env.get("GOVUK_PAY_API_KEY", ""),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis unreachable: each process counts in its own memory (each route's own limits) and logs
+        # "falling back to in-memory storage"; /readyz shows it; it goes back to Redis when Redis answers.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _bool(env.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"), True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environment == "production",
@@ -107,7 +135,10 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "FORCE_HTTPS": _bool(env.get("FORCE_HTTPS"), True),
-        "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", 1 if environment == "production" else 0)),
+        # Proxies in front whose X-Forwarded-For/Proto/Host are believed: 0 (none) unless set, 1 in production.
+        "PROXY_FIX_HOPS": _whole(env, "PROXY_FIX_HOPS", 1 if environment == "production" else 0),
+        # Closed cases one retention run reads at a time; a run goes on batch by batch to the end.
+        "RETENTION_BATCH_SIZE": _whole(env, "RETENTION_BATCH_SIZE", 500, minimum=1),
         "METRICS_ENABLED": _bool(env.get("METRICS_ENABLED"), True),
         "BENCH_ENDPOINTS": _bool(env.get("FRONTDOOR_BENCH_ENDPOINTS")),
         # Open311 / JSON API: jurisdiction_id we answer to (none: any), and the per-key rate limit.
@@ -125,14 +156,23 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         **cfg["SQLALCHEMY_BINDS"],
         "replica": _replica_url(cfg["DATABASE_REPLICA_URL"], cfg["SQLALCHEMY_DATABASE_URI"], instance_path),
     }
+    cfg["PAYMENTS_ENABLED"] = cfg["PAYMENT_PROVIDER"] not in (None, "none")
     check(cfg)
     return cfg
 
 
 def check(cfg: dict) -> None:
-    """Refuse a production configuration that would be unsafe to run."""
+    """Refuse a production configuration that would be unsafe to run, and an unknown payment provider anywhere."""
+    provider = cfg["PAYMENT_PROVIDER"]
+    if provider is not None and provider not in PAYMENT_PROVIDERS:
+        raise ConfigError(f"PAYMENT_PROVIDER must be one of {', '.join(PAYMENT_PROVIDERS)}, not {provider!r}")
     if cfg["ENV_NAME"] == "production":
         if cfg["SECRET_KEY"] in ("", DEFAULT_SECRET) or len(cfg["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production")
         if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise ConfigError("DATABASE_URL must point at PostgreSQL in production")
+        if cfg["PAYMENT_PROVIDER"] in (None, "test"):
+            raise ConfigError("PAYMENT_PROVIDER must be govuk_pay in production (or none to switch payments and "
+                              "chargeable services off): the test payment page accepts any 'payment'")
+        if cfg["PAYMENT_PROVIDER"] == "govuk_pay" and not cfg.get("GOVUK_PAY_API_KEY"):
+            raise ConfigError("GOVUK_PAY_API_KEY must be set when PAYMENT_PROVIDER is govuk_pay in production")

@@ -6,7 +6,9 @@ import json
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback unless told otherwise: only the TLS proxy on this host reaches gunicorn, so a client cannot
+# send its own X-Forwarded-For past it. Set GUNICORN_BIND=0.0.0.0:8000 when the proxy is elsewhere.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The cores this process may run on (a container's cpuset), not the host's: on a 2-core host 5
 # workers. Python work per request holds the GIL, so processes use the cores; threads (below)
 # overlap each worker's waits on PostgreSQL and Redis. Each worker's pool needs one connection

@@ -171,7 +171,8 @@ def main():
     queue = Queue(queue_name, connection=Redis.from_url(args.redis))
     metrics_dir = tempfile.TemporaryDirectory(prefix="bench-jobs-metrics-") if args.metrics_dir else None
     env = {**os.environ, "FRONTDOOR_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-           "DATABASE_URL": database_url, "REDIS_URL": args.redis, "RQ_QUEUE": queue_name, "LOG_LEVEL": "WARNING"}
+           "DATABASE_URL": database_url, "REDIS_URL": args.redis, "RQ_QUEUE": queue_name, "LOG_LEVEL": "WARNING",
+           "PAYMENT_PROVIDER": "none"}
     if metrics_dir:
         env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir.name
     if args.batch_size:

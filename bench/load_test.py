@@ -335,7 +335,8 @@ def main():
         env = {**os.environ, "FRONTDOOR_ENV": "production", "SECRET_KEY": secret,
                "DATABASE_URL": database_url, "REDIS_URL": args.redis, "RQ_QUEUE": queue_name,
                "FRONTDOOR_BENCH_ENDPOINTS": "1", "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-               "GUNICORN_ACCESS_LOG": "/dev/null", "LOG_LEVEL": "WARNING", "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+               "GUNICORN_ACCESS_LOG": "/dev/null", "LOG_LEVEL": "WARNING", "FORWARDED_ALLOW_IPS": "127.0.0.1",
+               "PAYMENT_PROVIDER": "none"}
         if args.workers:
             env["GUNICORN_WORKERS"] = str(args.workers)
         if args.threads:

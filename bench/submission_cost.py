@@ -58,7 +58,8 @@ def main() -> None:
         seeder, _, spare, _, _ = load_test.seed(url, 1, args.requests * args.rounds + extra + 3, secret)
         drafts = iter(load_test.prepared_drafts(seeder, spare))
         os.environ.update(FRONTDOOR_ENV="production", SECRET_KEY=secret, DATABASE_URL=url, REDIS_URL=args.redis,
-                          RQ_QUEUE=f"bench-cost-{os.getpid()}", FRONTDOOR_BENCH_ENDPOINTS="1", LOG_LEVEL="WARNING")
+                          RQ_QUEUE=f"bench-cost-{os.getpid()}", FRONTDOOR_BENCH_ENDPOINTS="1", LOG_LEVEL="WARNING",
+                          PAYMENT_PROVIDER="none")
         from frontdoor.app import create_app
         from frontdoor.extensions import db, limiter
 

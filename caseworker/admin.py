@@ -51,6 +51,8 @@ def admin_staff_edit(staff_id):
                 user = StaffUser(email=email, name="", role="advisor", password_hash="")
                 db.session.add(user)
             user.name, user.email, user.role = form.name.data.strip(), email, form.role.data
+            if user.active and form.active.data != "yes":
+                user.end_sessions()
             user.active = form.active.data == "yes"
             user.teams = [t for t in _teams() if t.slug in (form.teams.data or [])]
             if form.password.data:

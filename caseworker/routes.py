@@ -1,8 +1,6 @@
 """Staff pages. Thin: check permission, call one service, render or redirect."""
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,7 +11,7 @@ from caseworker.forms import (AskInformationForm, AttachmentForm, ClaimForm, cho
                               TransitionForm)
 from frontdoor.auth import is_staff, staff_required
 from frontdoor.extensions import db, limiter
-from frontdoor.ids import whole_number
+from frontdoor.ids import local_path, whole_number
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
 from frontdoor.services import audit, case_attachments, case_work, outbox, queues
@@ -58,7 +56,7 @@ def staff_globals():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and urlparse(target).netloc == "" and target.startswith("/staff") and not target.startswith("//"):
+    if local_path(target, "/staff"):
         return target
     return url_for(".queue")
 
@@ -81,6 +79,9 @@ def sign_out():
     form = FlaskForm()
     if not form.validate_on_submit():
         return render_template("caseworker/sign_out.html", title="Sign out", form=form)
+    if is_staff():
+        current_user.end_sessions()  # a copy of this cookie, anywhere, stops working too
+        outbox.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for(".sign_in"))

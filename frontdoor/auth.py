@@ -21,10 +21,15 @@ def init_app(app):
 @login_manager.user_loader
 def load_user(user_id: str):
     kind, _, raw = user_id.partition(":")
-    staff_id = whole_number(raw) if kind == "staff" else None
-    if staff_id is not None:
-        user = db.session.get(StaffUser, staff_id)
-        return user if user is not None and user.active else None
+    if kind == "staff":
+        # "staff:<id>:<session_version>": sign-out, a password change or deactivation ends every old session.
+        raw_id, _, version = raw.partition(":")
+        staff_id, session_version = whole_number(raw_id), whole_number(version)
+        if staff_id is not None and session_version is not None:
+            user = db.session.get(StaffUser, staff_id)
+            if user is not None and user.active and user.session_version == session_version:
+                return user
+        return None
     if kind == "resident":
         # "resident:<id>:<session_version>": a password change or closure ends every old session.
         raw_id, _, version = raw.partition(":")

@@ -25,3 +25,17 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_INT)
         super().__init__(map, *args, **kwargs)
+
+
+def local_path(target: str | None, prefix: str = "/") -> str | None:
+    """`target` if it is a path on this site under `prefix`, else None. Browsers drop tabs and
+    newlines and read a backslash as a slash, so "/\t/evil" and "/\\evil" are other sites: any
+    control character, backslash or a second leading slash is refused."""
+    import re
+    from urllib.parse import urlparse
+
+    if not target or not target.startswith(prefix) or re.search(r"[\x00-\x1f\x7f\\]", target):
+        return None
+    if target.startswith("//") or urlparse(target).netloc or urlparse(target).scheme:
+        return None
+    return target

@@ -174,6 +174,9 @@ def init_app(app) -> None:
             except Exception as exc:
                 checks["redis"] = f"error: {type(exc).__name__}"
         ready = all(v == "ok" for v in checks.values())
+        limits = _rate_limit_storage()
+        if limits is not None:  # reported, not a reason to stop traffic: the fallback keeps limiting
+            checks["rate_limits"] = limits
         return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503
 
     backlog = BacklogCollector(app)
@@ -193,6 +196,23 @@ def init_app(app) -> None:
             registry.register(_ProcessMetrics())
         registry.register(backlog)
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _rate_limit_storage() -> str | None:
+    """Where this process counts rate limits: its shared storage, or memory while that is unreachable."""
+    from frontdoor.extensions import limiter
+
+    from limits.storage import MemoryStorage
+
+    if not limiter.enabled or getattr(limiter, "_storage", None) is None:
+        return None
+    if isinstance(limiter.storage, MemoryStorage):
+        return "ok (memory)"
+    try:
+        healthy = limiter.storage.check()
+    except Exception:
+        healthy = False
+    return "ok" if healthy else "fallback: memory of this process (storage unreachable)"
 
 
 class _ProcessMetrics:

@@ -41,6 +41,13 @@ def init_app(app):
 
         return working_calendar().local(moment) if moment is not None else None
 
+    @app.after_request
+    def no_store_for_people(response):
+        # Staff pages and a resident's own pages show personal data: never kept by a browser or proxy cache.
+        if request.path.startswith(("/staff", "/account")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.context_processor
     def globals_():
         return {
@@ -48,6 +55,7 @@ def init_app(app):
             "service_name": current_app.config["SERVICE_NAME"],
             "council_phone": current_app.config["COUNCIL_PHONE"],
             "council_email": current_app.config["COUNCIL_EMAIL"],
+            "payments_enabled": current_app.config["PAYMENTS_ENABLED"],
         }
 
     @app.errorhandler(CSRFError)

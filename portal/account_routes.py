@@ -8,6 +8,7 @@ from flask_login import login_user, logout_user
 
 from frontdoor.auth import current_resident, resident_required
 from frontdoor.extensions import db, limiter
+from frontdoor.ids import local_path
 from frontdoor.services import accounts, case_attachments, outbox, subscriptions
 from frontdoor.services import resident_cases as mine
 from frontdoor.services.accounts import AccountError
@@ -49,7 +50,8 @@ def _sign_in(account):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not target.startswith("/staff"):
+    target = local_path(target)
+    if target and not target.startswith("/staff"):
         return target
     return url_for(".requests")
 
@@ -122,6 +124,10 @@ def sign_in():
 def sign_out():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        account = current_resident()
+        if account is not None:
+            accounts.end_sessions(account)  # a copy of this cookie, anywhere, stops working too
+            outbox.commit()
         logout_user()
         session.pop("drafts", None)  # a shared computer: the next person must not see half-filled forms
         return render_template("account/message.html", title="You have signed out", message="You have signed out.",

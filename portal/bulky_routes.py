@@ -6,7 +6,7 @@ browser are listed under "bulky_mine", so one resident cannot open another's boo
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from sqlalchemy import select
@@ -24,6 +24,12 @@ from workflows.fees import FeeError, catalogue, pounds, quote
 from workflows.validation import EMAIL_FORMAT
 
 bp = Blueprint("bulky", __name__, template_folder="templates")
+
+
+@bp.before_request
+def _offered_only_with_payments():
+    if not current_app.config["PAYMENTS_ENABLED"]:  # PAYMENT_PROVIDER=none: chargeable services are not offered
+        abort(404)
 
 
 def _state() -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 
 from frontdoor.auth import current_resident
 from frontdoor.extensions import db
@@ -22,6 +22,12 @@ from portal.garden_forms import AmendForm, BinsForm, ConfirmForm, DetailsForm
 from workflows.fees import pounds
 
 bp = Blueprint("garden", __name__, template_folder="templates")
+
+
+@bp.before_request
+def _offered_only_with_payments():
+    if not current_app.config["PAYMENTS_ENABLED"]:  # PAYMENT_PROVIDER=none: chargeable services are not offered
+        abort(404)
 
 ADDRESS_PAGE = SimpleNamespace(title="What is your address?")
 ADDRESS_QUESTION = SimpleNamespace(label="Postcode", hint="The address the garden waste bins are for. For example, DB1 2AB")

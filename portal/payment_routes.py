@@ -5,7 +5,7 @@ return URL; our return page then asks the provider, never the URL, what happened
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template
+from flask import Blueprint, abort, current_app, redirect, render_template
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField
@@ -31,6 +31,8 @@ class TestCardForm(FlaskForm):
 
 @bp.route("/test/<provider_id>", methods=["GET", "POST"])
 def test_page(provider_id):
+    if current_app.config["PAYMENT_PROVIDER"] != "test":  # the page that "pays" on a click exists only with the test provider
+        abort(404)
     record = db.session.get(TestProviderPayment, provider_id)
     if record is None:
         abort(404)

@@ -42,13 +42,15 @@ class StaffUser(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Bumped on sign-out, password change and deactivation: every older session stops working (get_id).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # Loaded when a page asks (queues, tasks), not with every signed-in request: search never needs them.
     teams: Mapped[list[Team]] = relationship(secondary=staff_teams, lazy="select")
 
     def get_id(self) -> str:
         # Prefixed so a staff session can never be mistaken for a resident's.
-        return f"staff:{self.id}"
+        return f"staff:{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -56,6 +58,10 @@ class StaffUser(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -247,6 +247,12 @@ def reset_password(raw: str, password: str) -> ResidentAccount | None:
     return account
 
 
+def end_sessions(account: ResidentAccount) -> None:
+    """Sign-out: every session of this account ends, on every device (the version is in the cookie)."""
+    account.session_version += 1
+    db.session.flush()
+
+
 def change_password(account: ResidentAccount, current: str, new: str) -> None:
     if not account.check_password(current or ""):
         raise AccountError("Your current password is not right")

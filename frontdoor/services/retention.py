@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import or_, select
 
 from frontdoor.extensions import db
@@ -37,41 +38,59 @@ def retention_days(definition) -> int | None:
     return ((definition.raw or {}).get("retention") or {}).get("closed_days")
 
 
-def anonymise_expired(now: datetime | None = None, limit: int = 500) -> int:
-    """Anonymise up to `limit` closed cases past retention. Flushes; the caller commits. Safe to re-run."""
+def anonymise_expired(now: datetime | None = None, batch_size: int | None = None) -> int:
+    """Anonymise every closed case past retention, reading `batch_size` (RETENTION_BATCH_SIZE) at a
+    time by id, so each run reaches the end whatever it anonymised before. Flushes; the caller
+    commits. Safe to re-run: an anonymised case is passed over."""
     now = now or utcnow()
+    batch_size = batch_size or current_app.config["RETENTION_BATCH_SIZE"]
     done = 0
     for definition in registry().all():
         days = retention_days(definition)
-        if not days:
-            continue
-        personal = [q for q in (definition.customer_fields or {}).values() if q]
-        cases = db.session.scalars(
-            select(Case).where(Case.workflow_id == definition.id, Case.state_category == "closed",
-                               Case.closed_at < now - timedelta(days=days)).order_by(Case.id).limit(limit)
-        ).all()
-        for case in cases:
-            if (case.answers or {}).get(MARK):
-                continue
-            answers = dict(case.answers or {})
-            for question in personal:
-                if question in answers:
-                    answers[question] = REMOVED
-            file_ids = _remove_answer_files(case, answers) + _remove_attachments(case)
-            answers[MARK] = now.isoformat()
-            case.answers = answers
-            if file_ids:
-                outbox.add("remove_files", {"file_ids": file_ids}, case)
-            customer = case.customer
-            case.customer_id = None
-            case.customer = None
-            for contact in db.session.scalars(select(Contact).where(Contact.case_id == case.id)):
-                contact.customer_id = None
-            db.session.flush()
-            if customer is not None and not _has_other_records(customer):
-                _anonymise_customer(customer)
-            done += 1
+        if days:
+            done += _anonymise_service(definition, now - timedelta(days=days), now, batch_size)
     db.session.flush()
+    return done
+
+
+def _expired_cases(definition, closed_before: datetime, batch_size: int):
+    """The service's expired closed cases, batch by batch (keyset on id: a batch never repeats)."""
+    after = 0
+    while True:
+        batch = db.session.scalars(
+            select(Case).where(Case.workflow_id == definition.id, Case.state_category == "closed",
+                               Case.closed_at < closed_before, Case.id > after).order_by(Case.id).limit(batch_size)
+        ).all()
+        yield from batch
+        if len(batch) < batch_size:
+            return
+        after = batch[-1].id
+
+
+def _anonymise_service(definition, closed_before: datetime, now: datetime, batch_size: int) -> int:
+    personal = [q for q in (definition.customer_fields or {}).values() if q]
+    done = 0
+    for case in _expired_cases(definition, closed_before, batch_size):
+        if (case.answers or {}).get(MARK):
+            continue
+        answers = dict(case.answers or {})
+        for question in personal:
+            if question in answers:
+                answers[question] = REMOVED
+        file_ids = _remove_answer_files(case, answers) + _remove_attachments(case)
+        answers[MARK] = now.isoformat()
+        case.answers = answers
+        if file_ids:
+            outbox.add("remove_files", {"file_ids": file_ids}, case)
+        customer = case.customer
+        case.customer_id = None
+        case.customer = None
+        for contact in db.session.scalars(select(Contact).where(Contact.case_id == case.id)):
+            contact.customer_id = None
+        db.session.flush()
+        if customer is not None and not _has_other_records(customer):
+            _anonymise_customer(customer)
+        done += 1
     return done
 
 

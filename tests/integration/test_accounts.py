@@ -222,7 +222,7 @@ def test_download_my_data_and_close_account(client, session):
 def test_session_cookies_are_httponly_samesite_and_secure_in_production():
     cfg = settings.load({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/frontdoor"},
                         env={"FRONTDOOR_ENV": "production", "SECRET_KEY": "x" * 40,
-                             "DATABASE_URL": "postgresql://u@db/frontdoor"})
+                             "DATABASE_URL": "postgresql://u@db/frontdoor", "PAYMENT_PROVIDER": "none"})
     assert cfg["SESSION_COOKIE_HTTPONLY"] and cfg["SESSION_COOKIE_SECURE"] and cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert cfg["PERMANENT_SESSION_LIFETIME"] > 0
 
@@ -230,7 +230,8 @@ def test_session_cookies_are_httponly_samesite_and_secure_in_production():
 def test_signed_in_cookie_carries_the_production_flags(app, client, session):
     """With the production settings applied, the cookie a resident gets on sign-in is HttpOnly, SameSite and Secure."""
     production = settings.load({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/frontdoor"},
-                               env={"FRONTDOOR_ENV": "production", "SECRET_KEY": "y" * 40})
+                               env={"FRONTDOOR_ENV": "production", "SECRET_KEY": "y" * 40,
+                                    "PAYMENT_PROVIDER": "none"})
     keys = ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE")
     previous = {k: app.config[k] for k in keys}
     app.config.update({k: production[k] for k in keys})

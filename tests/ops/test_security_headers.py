@@ -39,7 +39,7 @@ def test_error_pages_carry_the_headers_too(client):
 
 
 def _production_app(tmp_path, database_url):
-    return create_app({"ENV_NAME": "production", "SECRET_KEY": STRONG, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@127.0.0.1:1/none",
+    return create_app({"ENV_NAME": "production", "SECRET_KEY": STRONG, "PAYMENT_PROVIDER": "none", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@127.0.0.1:1/none",
                        "SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True, "INSTANCE_PATH": str(tmp_path),
                        "RATELIMIT_STORAGE_URI": "memory://", "LOG_FORMAT": "text", "TESTING": True})
 
@@ -78,7 +78,8 @@ def test_production_refuses_sqlite():
 
 
 def test_secret_comes_from_the_environment():
-    cfg = config.load(env={"FRONTDOOR_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://u@db/f"})
+    cfg = config.load(env={"FRONTDOOR_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://u@db/f",
+                           "PAYMENT_PROVIDER": "none"})
     assert cfg["SECRET_KEY"] == STRONG and cfg["SESSION_COOKIE_SECURE"] and cfg["LOG_FORMAT"] == "json"
 
 

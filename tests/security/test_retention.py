@@ -181,3 +181,16 @@ def test_subject_access_export_has_bookings_subscriptions_payments_and_attachmen
     assert [s["reference"] for s in data["subscriptions"]] == ["GW-SAR-0001"]
     assert [(p["reference"], p["amount_pence"]) for p in data["payments"]] == [("PAY-SAR-1", 4500)]
     assert data["bookings"] == []
+
+
+def test_each_run_goes_on_to_the_end_past_one_batch(app, session, with_retention, monkeypatch):
+    """Issue 16 (High 3): with more expired cases than one batch, and anonymised ones first by id,
+    every run still reaches the last expired case."""
+    monkeypatch.setitem(app.config, "RETENTION_BATCH_SIZE", 2)
+    first = [_closed_case(f"first{i}@example.com", 40) for i in range(5)]
+    assert retention.anonymise_expired() == 5  # more than one batch, in one run
+    assert all(c.answers["email"] == retention.REMOVED for c in first)
+    assert retention.anonymise_expired() == 0
+    later = [_closed_case(f"later{i}@example.com", 40) for i in range(3)]  # after 5 anonymised ones by id
+    assert retention.anonymise_expired(batch_size=2) == 3
+    assert all(c.answers["email"] == retention.REMOVED for c in later)
