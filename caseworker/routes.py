@@ -16,7 +16,7 @@ from frontdoor.extensions import db, limiter
 from frontdoor.ids import whole_number
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
-from frontdoor.services import audit, case_attachments, case_work, outbox, queues
+from frontdoor.services import audit, case_attachments, case_work, customers, outbox, queues
 from frontdoor.services.actors import Actor
 from workflows.uploads import MIME
 from frontdoor.services.registry import working_calendar
@@ -377,6 +377,23 @@ def task_done(task_id):
         outbox.rollback()
         flash(str(exc), "error")
     return redirect(url_for(".tasks"))
+
+
+@bp.post("/cases/<reference>/confirm-details")
+@staff_required()
+def confirm_details(reference):
+    """Copy the phone and address given on this case onto the customer, once checked with them."""
+    found = _case_or_404(reference)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form has expired. Go back, refresh the page and try again.")
+    try:
+        changed = customers.confirm_case_details(found, current_user)
+        outbox.commit()
+        flash("The customer's record now has the details from this case." if changed else "Nothing to change.", "success")
+    except customers.ProfileRefused as exc:
+        outbox.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for(".case", reference=reference))
 
 
 from caseworker import admin, contact_routes, customer_routes, file_routes  # noqa: E402,F401  routes on this blueprint
