@@ -16,7 +16,7 @@ from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Case, Contact, Customer
 from frontdoor.models.base import utcnow
-from frontdoor.services import prefill, audit, case_work, outbox, properties
+from frontdoor.services import prefill, audit, case_work, outbox, properties, visibility
 from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import GENERAL_ENQUIRY, record_contact
 from frontdoor.services.registry import definition as get_definition
@@ -66,7 +66,7 @@ def _render_current(current, status=200, **forms):
     customer = _customer(current)
     their_cases = []
     if customer is not None:
-        their_cases = list(db.session.scalars(select(Case).where(Case.customer_id == customer.id)
+        their_cases = list(db.session.scalars(select(Case).where(Case.customer_id == customer.id, visibility.cases(current_user))
                                               .order_by(Case.created_at.desc()).limit(50)))
     update_form = forms.get("update_form") or UpdateCaseForm(formdata=None)
     update_form.case.choices = choices([("", "Choose a case")] + [(c.reference, f"{c.reference}: {c.workflow_id.replace('_', ' ')} ({c.state.replace('_', ' ')})") for c in their_cases])
