@@ -59,7 +59,11 @@ def contact_start():
     if form.validate_on_submit():
         contact_session.start(form.channel.data, form.reason.data, customer.id if customer else None)
         return redirect(url_for(".contact_current"))
-    return render_template("caseworker/contact_start.html", title="Take a contact", form=form, customer=customer), (400 if form.errors else 200)
+    page = render_template("caseworker/contact_start.html", title="Take a contact", form=form, customer=customer)
+    if customer is not None:
+        outbox.rollback()  # a refused form wrote nothing; the read is committed on its own
+        audit.record_read(current_user, "customer.contact_start", customer_id=customer.id)
+    return page, (400 if form.errors else 200)
 
 
 def _render_current(current, status=200, **forms):

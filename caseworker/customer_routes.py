@@ -89,12 +89,15 @@ def property_view(uprn):
     if prop is None:
         abort(404)
     scope = single_view.Scope(property_id=prop.id, viewer=current_user)
-    return render_template(
-        "caseworker/property.html", title=prop.single_line, prop=prop, residents=single_view.property_residents(prop),
+    residents = single_view.property_residents(prop)
+    page = render_template(
+        "caseworker/property.html", title=prop.single_line, prop=prop, residents=residents,
         cases=single_view.cases_in(scope), timeline=single_view.timeline(scope, _timeline_page()), calendar=working_calendar(),
         bookings=single_view.bookings_in(scope), subscriptions=single_view.subscriptions_in(scope),
         service_title=single_view.service_title, weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     )
+    audit.record_read(current_user, "property.view", uprn=prop.uprn, customer_ids=[c.id for c in residents[:50]])
+    return page
 
 
 @bp.route("/customers/<int:customer_id>/merge", methods=["GET", "POST"])
@@ -130,8 +133,11 @@ def merge(customer_id):
         if c is not None:
             scope = single_view.Scope(customer_ids=[c.id], viewer=current_user)
             sides.append((c, single_view.cases_in(scope), single_view.contacts_in(scope)))
-    return render_template("caseworker/merge.html", title="Merge duplicate customers", merged=merged, survivor=survivor,
-                           sides=sides, form=form, error=error, into=into), status
+    page = render_template("caseworker/merge.html", title="Merge duplicate customers", merged=merged, survivor=survivor,
+                           sides=sides, form=form, error=error, into=into)
+    audit.record_read(current_user, "customer.merge_compare", customer_id=merged.id,
+                      customer_ids=[c.id for c, _, _ in sides])
+    return page, status
 
 
 @bp.post("/merges/<int:merge_id>/undo")

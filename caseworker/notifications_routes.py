@@ -10,7 +10,7 @@ from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Notification
-from frontdoor.services import visibility
+from frontdoor.services import audit, visibility
 from frontdoor.services.notifications import ACCOUNT_TEMPLATES
 
 PAGE_SIZE = 50
@@ -27,5 +27,9 @@ def notifications():
     if before:
         query = query.where(Notification.id < before)
     rows = list(db.session.scalars(query))
-    return render_template("caseworker/notifications.html", title="Messages to residents", rows=rows, account_templates=ACCOUNT_TEMPLATES,
+    page = render_template("caseworker/notifications.html", title="Messages to residents", rows=rows, account_templates=ACCOUNT_TEMPLATES,
                            older=rows[-1].id if len(rows) == PAGE_SIZE else None)
+    if rows:
+        audit.record_read(current_user, "notification.list", notification_ids=[n.id for n in rows],
+                          case_ids=sorted({n.case_id for n in rows if n.case_id}))
+    return page

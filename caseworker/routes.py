@@ -123,6 +123,7 @@ def queue():
         sort=args.get("sort") or "due", page=whole_number(args.get("page"), minimum=1) or 1,
     )
     cases, total = queues.queue(current_user, filters, working_calendar())
+    read_ids = [c.id for c in cases]
     options = queues.filter_options(current_user)
     form = BulkForm()
     transitions = {}
@@ -130,11 +131,14 @@ def queue():
         for t in available(c, _actor()):
             transitions[t.name] = t.label
     form.transition.choices = choices([("", "Choose a step")] + sorted(transitions.items()))
-    return render_template("caseworker/queue.html", title="Your queue", cases=cases, total=total, filters=filters,
+    page = render_template("caseworker/queue.html", title="Your queue", cases=cases, total=total, filters=filters,
                            page_size=queues.PAGE_SIZE, form=form, options=options,
                            service_pairs=[(s, get_definition(s).title if get_definition(s) else s) for s in options["services"]],
                            ward_pairs=[(w, w) for w in options["wards"]],
                            calendar=working_calendar(), now_ts=utcnow().timestamp())
+    if read_ids:  # addresses of the cases listed
+        audit.record_read(current_user, "case.queue", case_ids=read_ids)
+    return page
 
 
 @bp.post("/bulk")
