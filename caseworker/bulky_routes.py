@@ -15,7 +15,7 @@ from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Booking, Case, CollectionRound
-from frontdoor.services import bulky, bulky_links, income, outbox, properties
+from frontdoor.services import audit, bulky, bulky_links, income, outbox, properties
 from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
 from frontdoor.services.transitions import TransitionRefused
@@ -49,6 +49,9 @@ def manifest():
     day = _day(request.args.get("day"), bulky.working_calendar().local(bulky.utcnow()).date() + timedelta(days=1))
     rows = bulky.manifest(round_id, day) if round_id else []
     cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_([b.case_id for b in rows if b.case_id])))}
+    if rows:  # addresses, and what each household is throwing away
+        audit.record_read(current_user, "bulky.manifest", day=day.isoformat(), round_id=round_id,
+                          format=request.args.get("format") or "html", booking_ids=[b.id for b in rows])
     if request.args.get("format") == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

@@ -16,7 +16,7 @@ from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Case, Contact, Customer
 from frontdoor.models.base import utcnow
-from frontdoor.services import prefill, audit, case_work, outbox, properties
+from frontdoor.services import prefill, audit, case_work, outbox, properties, visibility
 from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import GENERAL_ENQUIRY, record_contact
 from frontdoor.services.registry import definition as get_definition
@@ -59,14 +59,18 @@ def contact_start():
     if form.validate_on_submit():
         contact_session.start(form.channel.data, form.reason.data, customer.id if customer else None)
         return redirect(url_for(".contact_current"))
-    return render_template("caseworker/contact_start.html", title="Take a contact", form=form, customer=customer), (400 if form.errors else 200)
+    page = render_template("caseworker/contact_start.html", title="Take a contact", form=form, customer=customer)
+    if customer is not None:
+        outbox.rollback()  # a refused form wrote nothing; the read is committed on its own
+        audit.record_read(current_user, "customer.contact_start", customer_id=customer.id)
+    return page, (400 if form.errors else 200)
 
 
 def _render_current(current, status=200, **forms):
     customer = _customer(current)
     their_cases = []
     if customer is not None:
-        their_cases = list(db.session.scalars(select(Case).where(Case.customer_id == customer.id)
+        their_cases = list(db.session.scalars(select(Case).where(Case.customer_id == customer.id, visibility.cases(current_user))
                                               .order_by(Case.created_at.desc()).limit(50)))
     update_form = forms.get("update_form") or UpdateCaseForm(formdata=None)
     update_form.case.choices = choices([("", "Choose a case")] + [(c.reference, f"{c.reference}: {c.workflow_id.replace('_', ' ')} ({c.state.replace('_', ' ')})") for c in their_cases])

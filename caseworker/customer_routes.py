@@ -21,7 +21,7 @@ def search():
     form = SearchForm(request.args)
     result = None
     if "q" in request.args and form.validate():
-        result = customer_search.search(form.q.data)
+        result = customer_search.search(form.q.data, viewer=current_user)
     page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
     if result is not None and result.customers:
         # After rendering: the commit would expire what the template reads (a reload per object).
@@ -49,7 +49,7 @@ def customer(customer_id, profile_form=None, status=200):
     if found.merged_into_id is not None and request.args.get("show") != "merged":
         flash("This record was merged into the one below.", "success")
         return redirect(url_for(".customer", customer_id=found.merged_into_id))
-    scope = single_view.customer_scope(found)
+    scope = single_view.customer_scope(found, current_user)
     page = render_template(
         "caseworker/customer.html", title=found.full_name or "Customer", customer=found,
         cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope),
@@ -88,13 +88,16 @@ def property_view(uprn):
     prop = db.session.scalar(select(Property).where(Property.uprn == uprn))
     if prop is None:
         abort(404)
-    scope = single_view.Scope(property_id=prop.id)
-    return render_template(
-        "caseworker/property.html", title=prop.single_line, prop=prop, residents=single_view.property_residents(prop),
+    scope = single_view.Scope(property_id=prop.id, viewer=current_user)
+    residents = single_view.property_residents(prop)
+    page = render_template(
+        "caseworker/property.html", title=prop.single_line, prop=prop, residents=residents,
         cases=single_view.cases_in(scope), timeline=single_view.timeline(scope, _timeline_page()), calendar=working_calendar(),
         bookings=single_view.bookings_in(scope), subscriptions=single_view.subscriptions_in(scope),
         service_title=single_view.service_title, weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     )
+    audit.record_read(current_user, "property.view", uprn=prop.uprn, customer_ids=[c.id for c in residents[:50]])
+    return page
 
 
 @bp.route("/customers/<int:customer_id>/merge", methods=["GET", "POST"])
@@ -128,10 +131,13 @@ def merge(customer_id):
     sides = []
     for c in (merged, survivor):
         if c is not None:
-            scope = single_view.Scope(customer_ids=[c.id])
+            scope = single_view.Scope(customer_ids=[c.id], viewer=current_user)
             sides.append((c, single_view.cases_in(scope), single_view.contacts_in(scope)))
-    return render_template("caseworker/merge.html", title="Merge duplicate customers", merged=merged, survivor=survivor,
-                           sides=sides, form=form, error=error, into=into), status
+    page = render_template("caseworker/merge.html", title="Merge duplicate customers", merged=merged, survivor=survivor,
+                           sides=sides, form=form, error=error, into=into)
+    audit.record_read(current_user, "customer.merge_compare", customer_id=merged.id,
+                      customer_ids=[c.id for c, _, _ in sides])
+    return page, status
 
 
 @bp.post("/merges/<int:merge_id>/undo")

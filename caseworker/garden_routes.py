@@ -34,8 +34,11 @@ def _return_url(payment: Payment) -> str:
 @staff_required()
 def search():
     text = request.args.get("q", "").strip()[:100]
-    return render_template("staff_garden/search.html", title="Garden waste subscriptions", q=text,
-                           rows=subscriptions.search(text), pounds=pounds)
+    rows = subscriptions.search(text)
+    page = render_template("staff_garden/search.html", title="Garden waste subscriptions", q=text, rows=rows, pounds=pounds)
+    if rows:
+        audit.record_read(current_user, "garden_subscription.search", references=[s.reference for s in rows[:50]])
+    return page
 
 
 def _view(sub: GardenSubscription, cancel_form: StaffCancelForm | None = None, error: str | None = None):

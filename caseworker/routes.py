@@ -14,7 +14,7 @@ from frontdoor.extensions import db, limiter
 from frontdoor.ids import local_path, whole_number
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
-from frontdoor.services import audit, case_attachments, case_work, outbox, queues
+from frontdoor.services import audit, case_attachments, case_work, customers, outbox, queues
 from frontdoor.services.actors import Actor
 from workflows.uploads import MIME
 from frontdoor.services.registry import working_calendar
@@ -124,6 +124,7 @@ def queue():
         sort=args.get("sort") or "due", page=whole_number(args.get("page"), minimum=1) or 1,
     )
     cases, total = queues.queue(current_user, filters, working_calendar())
+    read_ids = [c.id for c in cases]
     options = queues.filter_options(current_user)
     form = BulkForm()
     transitions = {}
@@ -131,11 +132,14 @@ def queue():
         for t in available(c, _actor()):
             transitions[t.name] = t.label
     form.transition.choices = choices([("", "Choose a step")] + sorted(transitions.items()))
-    return render_template("caseworker/queue.html", title="Your queue", cases=cases, total=total, filters=filters,
+    page = render_template("caseworker/queue.html", title="Your queue", cases=cases, total=total, filters=filters,
                            page_size=queues.PAGE_SIZE, form=form, options=options,
                            service_pairs=[(s, get_definition(s).title if get_definition(s) else s) for s in options["services"]],
                            ward_pairs=[(w, w) for w in options["wards"]],
                            calendar=working_calendar(), now_ts=utcnow().timestamp())
+    if read_ids:  # addresses of the cases listed
+        audit.record_read(current_user, "case.queue", case_ids=read_ids)
+    return page
 
 
 @bp.post("/bulk")
@@ -378,6 +382,23 @@ def task_done(task_id):
         outbox.rollback()
         flash(str(exc), "error")
     return redirect(url_for(".tasks"))
+
+
+@bp.post("/cases/<reference>/confirm-details")
+@staff_required()
+def confirm_details(reference):
+    """Copy the phone and address given on this case onto the customer, once checked with them."""
+    found = _case_or_404(reference)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form has expired. Go back, refresh the page and try again.")
+    try:
+        changed = customers.confirm_case_details(found, current_user)
+        outbox.commit()
+        flash("The customer's record now has the details from this case." if changed else "Nothing to change.", "success")
+    except customers.ProfileRefused as exc:
+        outbox.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for(".case", reference=reference))
 
 
 from caseworker import admin, contact_routes, customer_routes, file_routes  # noqa: E402,F401  routes on this blueprint

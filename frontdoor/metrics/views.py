@@ -6,6 +6,7 @@ import io
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from frontdoor.auth import staff_required
@@ -17,6 +18,7 @@ from frontdoor.metrics.localday import LONDON, day_start_utc
 from frontdoor.models import Case, Contact, Customer, Property, StaffUser, Team
 from frontdoor.models.base import utcnow
 from frontdoor.models.cases import CHANNELS
+from frontdoor.services import visibility
 
 bp = Blueprint("dashboards", __name__)
 PAGE_SIZE = 50
@@ -148,6 +150,9 @@ def _local(moment):
 def _rows(f: Filters, figure: str, page: int | None):
     kind = FIGURES[figure][0]
     stmt = _contact_rows(f, figure) if kind == "contacts" else _case_rows(f, figure)
+    # Drill-downs list cases: the same rule as the case page (a contact with no case stays countable).
+    stmt = stmt.where(visibility.case_rows(current_user, Contact.case_id) if kind == "contacts"
+                      else visibility.cases(current_user))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     if page is not None:
         stmt = stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, or_, select, text, true
 from sqlalchemy.orm import joinedload, lazyload
 
 from frontdoor.extensions import db
 from frontdoor.models import Case, Customer, Property
+from frontdoor.services import visibility
 from frontdoor.services.customers import name_key, normalise_email
 from frontdoor.services.references import normalise_reference
 from workflows.validation import normalise_phone, normalise_postcode
@@ -62,7 +63,8 @@ def _live(query, with_property: bool = True):
     return query.options(joinedload(Customer.property).lazyload(Property.containers))
 
 
-def search(query: str, limit: int = LIMIT) -> SearchResult:
+def search(query: str, limit: int = LIMIT, viewer=None) -> SearchResult:
+    """`viewer`: a reference finds only a case they may see (services/visibility.py)."""
     kind, value = classify(query)
     result = SearchResult(kind)
     if kind == "none" or not value:
@@ -73,7 +75,8 @@ def search(query: str, limit: int = LIMIT) -> SearchResult:
         result.customers = list(db.session.scalars(_live(select(Customer).where(Customer.phone_e164 == value)).limit(limit)))
     elif kind == "reference":
         # One round trip: the case, its customer and their address; not its history, not the bins.
-        case = db.session.scalar(select(Case).where(Case.reference == value).options(
+        seen = visibility.cases(viewer) if viewer is not None else true()
+        case = db.session.scalar(select(Case).where(Case.reference == value, seen).options(
             lazyload(Case.events), joinedload(Case.customer).joinedload(Customer.property).lazyload(Property.containers)))
         if case is not None:
             result.cases = [case]

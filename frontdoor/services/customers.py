@@ -78,14 +78,46 @@ def match_or_create(full_name: str | None, email: str | None, phone: str | None,
         )
         keep_search_name(customer)
         db.session.add(customer)
-    else:
-        # Fill gaps only: what the customer already told us stays unless they change it themselves.
-        if phone_e164 and not customer.phone_e164:
-            customer.phone, customer.phone_e164 = phone, phone_e164
-        if prop and not customer.property_id:
-            customer.property_id = prop.id
+    elif prop and not customer.property_id:
+        # A gap in the address only: it unlocks nothing. Contact details are another matter: whoever typed
+        # the email may not be its owner, so the phone they gave stays on the case (tracking reads it from
+        # there) until the customer changes their own details or an advisor confirms it (confirm_case_details).
+        customer.property_id = prop.id
     db.session.flush()
     return customer, created
+
+
+def case_contact_details(case) -> dict[str, str]:
+    """The name, email and phone given on one case, as typed: {"name"|"email"|"phone": value}."""
+    from frontdoor.services.workflow_versions import for_case
+
+    definition = for_case(case)
+    fields = (definition.customer_fields if definition else None) or {}
+    answers = case.answers or {}
+    return {k: answers[q] for k, q in fields.items() if q and isinstance(answers.get(q), str) and answers[q].strip()}
+
+
+def confirm_case_details(case, staff) -> dict[str, str]:
+    """An advisor, having checked with the customer, copies the phone and address given on a case onto
+    the customer's record. Returns what changed, for the audit log (which this writes)."""
+    from frontdoor.services import audit
+
+    customer = case.customer
+    if customer is None or customer.merged_into_id is not None:
+        raise ProfileRefused("This case has no customer record to update")
+    given = case_contact_details(case)
+    changed = {}
+    phone_e164 = normalise_phone(given["phone"]) if given.get("phone") else None
+    if phone_e164 and phone_e164 != customer.phone_e164:
+        customer.phone, customer.phone_e164 = given["phone"], phone_e164
+        changed["phone"] = given["phone"]
+    if case.property_id and case.property_id != customer.property_id:
+        customer.property_id = case.property_id
+        changed["property_id"] = case.property_id
+    audit.record(staff, "write", "customer.confirm_case_details", customer_id=customer.id, case_id=case.id,
+                 changed=sorted(changed))
+    db.session.flush()
+    return changed
 
 
 FLAGS = ("vulnerable", "assisted_collection", "call_back")

@@ -11,6 +11,7 @@ from frontdoor.extensions import db
 from frontdoor.ids import MAX_INT, whole_number
 from frontdoor.models import Case, CaseEvent, Property, StaffUser, Team
 from frontdoor.models.base import utcnow
+from frontdoor.services import visibility
 from frontdoor.services.actors import Actor
 
 SLA_FILTERS = ("overdue", "today", "week")
@@ -37,9 +38,7 @@ class QueueFilters:
 
 def visible_team_ids(user: StaffUser) -> list[int] | None:
     """None means every team (admins and advisors, who take calls about anything)."""
-    if user.role in ("admin", "advisor"):
-        return None
-    return [t.id for t in user.teams] or [-1]
+    return visibility.team_ids(user)
 
 
 def _sla_window(kind: str, calendar, now: datetime):
@@ -55,9 +54,7 @@ def _sla_window(kind: str, calendar, now: datetime):
 def queue(user: StaffUser, f: QueueFilters, calendar, now: datetime | None = None) -> tuple[list[Case], int]:
     now = now or utcnow()
     query = select(Case)
-    teams = visible_team_ids(user)
-    if teams is not None:
-        query = query.where(Case.team_id.in_(teams))
+    query = query.where(visibility.cases(user))
     if f.team:
         query = query.join(Team, Team.id == Case.team_id).where(Team.slug == f.team)
     if f.state in ("open", "waiting", "closed"):
@@ -88,9 +85,7 @@ def queue(user: StaffUser, f: QueueFilters, calendar, now: datetime | None = Non
 
 
 def open_cases_for(user: StaffUser, limit: int = 50, offset: int = 0) -> list[Case]:
-    query = select(Case).where(Case.state_category != "closed")
-    if user.role != "admin":
-        query = query.where(Case.team_id.in_([t.id for t in user.teams] or [-1]))
+    query = select(Case).where(Case.state_category != "closed", visibility.cases(user))
     query = query.order_by(Case.sla_due_at.asc().nulls_last(), Case.id).limit(limit).offset(offset)
     return list(db.session.scalars(query))
 
@@ -100,9 +95,7 @@ def case_by_reference(reference: str) -> Case | None:
 
 
 def can_see(user: StaffUser, case: Case) -> bool:
-    if user.role in ("admin", "advisor"):
-        return True
-    return case.team_id in {t.id for t in user.teams}
+    return visibility.can_see(user, case)
 
 
 def can_work(user: StaffUser, case: Case) -> bool:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import Select, literal, or_, select, union_all
+from sqlalchemy import Select, and_, literal, or_, select, true, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
-from frontdoor.models import Booking, Case, Contact, Customer, GardenSubscription, Payment, Property, Task
+from frontdoor.models import Booking, Case, Contact, Customer, GardenSubscription, Payment, Property, StaffUser, Task
+from frontdoor.services import visibility
 from frontdoor.services.registry import definition as get_definition
 
 OUTCOME_LABELS = {"self_served": "Self-served", "resolved_first_contact": "Resolved at first contact",
@@ -47,6 +48,15 @@ class TimelinePage:
 class Scope:
     customer_ids: list[int] | None = None
     property_id: int | None = None
+    # Who is looking: only the cases they may see (services/visibility.py), and the contacts, tasks,
+    # bookings and payments of those cases. None only for the system (exports, jobs, tests).
+    viewer: StaffUser | None = None
+
+    def cases(self):
+        return visibility.cases(self.viewer) if self.viewer is not None else true()
+
+    def case_rows(self, case_id_column):
+        return visibility.case_rows(self.viewer, case_id_column) if self.viewer is not None else true()
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,7 @@ def _label(value: str) -> str:
 
 
 def cases_in(scope: Scope) -> list[Case]:
-    query = select(Case)
+    query = select(Case).where(scope.cases())
     if scope.customer_ids is not None:
         query = query.where(Case.customer_id.in_(scope.customer_ids))
     if scope.property_id is not None:
@@ -81,10 +91,10 @@ def cases_in(scope: Scope) -> list[Case]:
 
 def _contact_filter(scope: Scope):
     if scope.customer_ids is not None:
-        return Contact.customer_id.in_(scope.customer_ids)
+        return and_(Contact.customer_id.in_(scope.customer_ids), scope.case_rows(Contact.case_id))
     living = select(Customer.id).where(Customer.property_id == scope.property_id)
     cases = select(Case.id).where(Case.property_id == scope.property_id)
-    return or_(Contact.customer_id.in_(living), Contact.case_id.in_(cases))
+    return and_(or_(Contact.customer_id.in_(living), Contact.case_id.in_(cases)), scope.case_rows(Contact.case_id))
 
 
 def contacts_in(scope: Scope) -> list[Contact]:
@@ -94,8 +104,8 @@ def contacts_in(scope: Scope) -> list[Contact]:
 
 def _bookings_filter(scope: Scope):
     if scope.customer_ids is not None:
-        return Booking.customer_id.in_(scope.customer_ids)
-    return Booking.property_id == scope.property_id
+        return and_(Booking.customer_id.in_(scope.customer_ids), scope.case_rows(Booking.case_id))
+    return and_(Booking.property_id == scope.property_id, scope.case_rows(Booking.case_id))
 
 
 def _subscriptions_filter(scope: Scope):
@@ -121,7 +131,7 @@ def subscriptions_in(scope: Scope, limit: int = PANEL_LIMIT) -> list[GardenSubsc
 # --- sources ----------------------------------------------------------------------------------
 
 def _case_keys(scope: Scope) -> Select:
-    query = select(Case.created_at, Case.id)
+    query = select(Case.created_at, Case.id).where(scope.cases())
     if scope.customer_ids is not None:
         return query.where(Case.customer_id.in_(scope.customer_ids))
     return query.where(Case.property_id == scope.property_id)
@@ -152,7 +162,7 @@ def _contact_load(ids: list[int]) -> dict[int, TimelineEntry]:
 def _task_keys(scope: Scope) -> Select | None:
     if scope.customer_ids is None:
         return None
-    return select(Task.created_at, Task.id).where(Task.customer_id.in_(scope.customer_ids))
+    return select(Task.created_at, Task.id).where(Task.customer_id.in_(scope.customer_ids), scope.case_rows(Task.case_id))
 
 
 def _task_load(ids: list[int]) -> dict[int, TimelineEntry]:
@@ -245,10 +255,10 @@ def timeline(scope: Scope, page: int = 1, per_page: int = PAGE_SIZE) -> Timeline
     return TimelinePage(entries, page, has_more)
 
 
-def customer_scope(customer: Customer) -> Scope:
-    """The customer and every record merged into them."""
+def customer_scope(customer: Customer, viewer: StaffUser | None = None) -> Scope:
+    """The customer and every record merged into them, as `viewer` may see them."""
     ids = [customer.id] + list(db.session.scalars(select(Customer.id).where(Customer.merged_into_id == customer.id)))
-    return Scope(customer_ids=ids)
+    return Scope(customer_ids=ids, viewer=viewer)
 
 
 def property_residents(prop: Property) -> list[Customer]:

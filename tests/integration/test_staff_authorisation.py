@@ -30,6 +30,7 @@ EXPECTED = {
     ("caseworker.case_by_id", "GET"): ALL_STAFF,
     ("caseworker.case_file", "GET"): ALL_STAFF,  # a resident's upload on a case the user may see
     ("caseworker.add_note", "POST"): WORKERS,
+    ("caseworker.confirm_details", "POST"): ALL_STAFF,  # details given on a case, checked with the customer
     ("caseworker.ask_information", "POST"): WORKERS,
     ("caseworker.attach", "POST"): WORKERS,  # a missing file is a 400 page, not a denial
     ("caseworker.attachment", "GET"): ALL_STAFF,

@@ -33,4 +33,7 @@ def test_staff_see_stored_notifications_but_not_account_links(client, session, l
     login_as("caseworker")
     page = client.get("/staff/notifications").get_data(as_text=True)
     assert case.reference in page and "Messages to residents" in page
+    assert "/account/verify/" not in page and "single-use link" not in page  # account emails: no case, not theirs
+    login_as("admin")
+    page = client.get("/staff/notifications").get_data(as_text=True)
     assert "/account/verify/" not in page and "single-use link" in page
