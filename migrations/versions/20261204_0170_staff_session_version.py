@@ -8,8 +8,8 @@ Create Date: 2026-11-25 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0160_staff_session_version"
-down_revision = "0150"
+revision = "0170"
+down_revision = "0160"
 branch_labels = None
 depends_on = None
 
