@@ -1,7 +1,7 @@
 """staff session version: sign-out, a password change and deactivation end every session
 
-Revision ID: 0160_staff_session_version
-Revises: 0150
+Revision ID: 0170
+Revises: 0160
 Create Date: 2026-11-25 09:00:00
 
 """
