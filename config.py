@@ -139,6 +139,13 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "PROXY_FIX_HOPS": _whole(env, "PROXY_FIX_HOPS", 1 if environment == "production" else 0),
         # Closed cases one retention run reads at a time; a run goes on batch by batch to the end.
         "RETENTION_BATCH_SIZE": _whole(env, "RETENTION_BATCH_SIZE", 500, minimum=1),
+        # Collection places held before payment (issue 16, Medium 9): a hold lasts at most this long
+        # (the definition's hold_minutes if shorter); one address holds at most this many at once; unpaid
+        # holds never take more than this percentage of a day's places (at least one), so a day cannot
+        # be filled without paying.
+        "SLOT_HOLD_MAX_MINUTES": _whole(env, "SLOT_HOLD_MAX_MINUTES", 15, minimum=1),
+        "SLOT_HOLDS_PER_ADDRESS": _whole(env, "SLOT_HOLDS_PER_ADDRESS", 1, minimum=1),
+        "SLOT_UNPAID_HOLD_SHARE_PERCENT": _whole(env, "SLOT_UNPAID_HOLD_SHARE_PERCENT", 25, minimum=1),
         "METRICS_ENABLED": _bool(env.get("METRICS_ENABLED"), True),
         "BENCH_ENDPOINTS": _bool(env.get("FRONTDOOR_BENCH_ENDPOINTS")),
         # Open311 / JSON API: jurisdiction_id we answer to (none: any), and the per-key rate limit.
