@@ -139,6 +139,22 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "PROXY_FIX_HOPS": _whole(env, "PROXY_FIX_HOPS", 1 if environment == "production" else 0),
         # Closed cases one retention run reads at a time; a run goes on batch by batch to the end.
         "RETENTION_BATCH_SIZE": _whole(env, "RETENTION_BATCH_SIZE", 500, minimum=1),
+        # Collection places held before payment (issue 16, Medium 9): a hold lasts at most this long
+        # (the definition's hold_minutes if shorter); one address holds at most this many at once; unpaid
+        # holds never take more than this percentage of a day's places (at least one), so a day cannot
+        # be filled without paying.
+        "SLOT_HOLD_MAX_MINUTES": _whole(env, "SLOT_HOLD_MAX_MINUTES", 15, minimum=1),
+        "SLOT_HOLDS_PER_ADDRESS": _whole(env, "SLOT_HOLDS_PER_ADDRESS", 1, minimum=1),
+        "SLOT_UNPAID_HOLD_SHARE_PERCENT": _whole(env, "SLOT_UNPAID_HOLD_SHARE_PERCENT", 25, minimum=1),
+        # Residents' and staff files: a folder every app host shares (blank: instance/uploads).
+        "UPLOAD_DIR": env.get("UPLOAD_DIR", "").strip() or None,
+        # Uploads to a form not yet submitted (issue 16, Medium 10): files and bytes per draft, files per
+        # caller's address per hour, and how long an unsubmitted draft's files are kept (the session's life).
+        "DRAFT_UPLOAD_MAX_FILES": _whole(env, "DRAFT_UPLOAD_MAX_FILES", 10, minimum=1),
+        "DRAFT_UPLOAD_MAX_BYTES": _whole(env, "DRAFT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1),
+        "DRAFT_UPLOADS_PER_ADDRESS_PER_HOUR": _whole(env, "DRAFT_UPLOADS_PER_ADDRESS_PER_HOUR", 30, minimum=1),
+        "DRAFT_UPLOAD_LIFETIME_SECONDS": _whole(env, "DRAFT_UPLOAD_LIFETIME_SECONDS",
+                                                int(env.get("SESSION_LIFETIME_SECONDS", 8 * 3600)), minimum=60),
         "METRICS_ENABLED": _bool(env.get("METRICS_ENABLED"), True),
         "BENCH_ENDPOINTS": _bool(env.get("FRONTDOOR_BENCH_ENDPOINTS")),
         # Open311 / JSON API: jurisdiction_id we answer to (none: any), and the per-key rate limit.

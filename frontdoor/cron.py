@@ -7,7 +7,7 @@ from rq import cron
 import config
 from frontdoor.booking_jobs import (confirm_pending_payments, invite_garden_renewals, lapse_garden_subscriptions,
                                    release_expired_holds, send_bulky_reminders)
-from frontdoor.jobs import anonymise_expired_cases, snapshot_past_due, sweep_outbox
+from frontdoor.jobs import anonymise_expired_cases, snapshot_past_due, sweep_draft_uploads, sweep_outbox
 
 QUEUE = config.load()["RQ_QUEUE"]
 
@@ -15,6 +15,8 @@ QUEUE = config.load()["RQ_QUEUE"]
 cron.register(sweep_outbox, queue_name=QUEUE, kwargs={"older_than_seconds": 60}, interval=60)
 # Data protection: closed cases past their service's retention period, once a night.
 cron.register(anonymise_expired_cases, queue_name=QUEUE, cron="30 2 * * *")
+# Files uploaded to forms never submitted: deleted once their draft has expired.
+cron.register(sweep_draft_uploads, queue_name=QUEUE, interval=900)
 
 # Bookings and payments (frontdoor/booking_jobs.py).
 # Unpaid holds past their 30 minutes: every minute, so a full date reopens within a minute of expiry.

@@ -183,6 +183,16 @@ def anonymise_expired_cases() -> int:
         return count
 
 
+def sweep_draft_uploads() -> int:
+    """Every 15 minutes: delete the files of forms that expired unsubmitted. Safe to run twice."""
+    from frontdoor.services import outbox, uploads
+
+    with _app_context():
+        count = uploads.sweep_expired_drafts()
+        outbox.commit()
+        return count
+
+
 def snapshot_past_due() -> int:
     """Each minute: count open cases past their due time for the dashboards (metrics.snapshots)."""
     from frontdoor.extensions import db

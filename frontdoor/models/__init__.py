@@ -19,3 +19,4 @@ from frontdoor.models.workflows import WorkflowSnapshot  # noqa: F401
 from frontdoor.models.collections import CollectionRecord  # noqa: F401
 from frontdoor.models.api import ApiCallLog, ApiKey  # noqa: F401
 from frontdoor.models.attachments import CaseAttachment  # noqa: F401
+from frontdoor.models.draft_uploads import DraftUpload  # noqa: F401

@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from frontdoor.extensions import db
 from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer, ResidentAccount
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox
+from frontdoor.services import outbox, personal_data
 from frontdoor.services.customers import split_name
 from workflows.validation import EMAIL_FORMAT
 
@@ -296,22 +296,16 @@ def confirm_email_change(raw: str) -> ResidentAccount | None:
 
 
 def close(account: ResidentAccount) -> None:
-    """Remove the personal data; keep the cases (without who made them) for statistics."""
+    """Remove the personal data (services/personal_data.py says what that is, table by table); keep
+    the cases, linked to an anonymous "Closed account", for statistics."""
     customer = account.customer
     if customer is not None:
-        customer.first_name, customer.last_name = "Closed", "account"
-        customer.email = customer.email_normalised = None
-        customer.phone = customer.phone_e164 = None
-        customer.property_id = None
-        customer.contact_preference = "none"
-        customer.flags = {"anonymised": True}
-        for merged in db.session.scalars(select(Customer).where(Customer.merged_into_id == customer.id)):
-            merged.first_name, merged.last_name = "Closed", "account"
-            merged.email = merged.email_normalised = merged.phone = merged.phone_e164 = None
-            merged.contact_preference = "none"
-        # Answers hold the name, email and phone given on the form: blank them, keep the rest.
-        for case in db.session.scalars(select(Case).where(Case.customer_id == customer.id)):
-            case.answers = {k: v for k, v in case.answers.items() if k not in ("full_name", "email", "phone")}
+        people = [customer, *db.session.scalars(select(Customer).where(Customer.merged_into_id == customer.id))]
+        for case in db.session.scalars(select(Case).where(Case.customer_id.in_([p.id for p in people]))):
+            personal_data.erase_case(case)
+        for person in people:
+            personal_data.erase_customer(person)
+            person.first_name, person.last_name = "Closed", "account"
     account.email_normalised = None
     account.password_hash = None
     account.closed_at = utcnow()

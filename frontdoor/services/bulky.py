@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import url_for
-from sqlalchemy import select
+from flask import current_app, url_for
+from sqlalchemy import func, select
 
 from frontdoor.extensions import db
-from frontdoor.models import Booking, BookingSlot, Case, CollectionRound, Customer, Payment, Property
+from frontdoor.models import Booking, BookingSlot, Case, CollectionRound, Customer, Payment, Property, SlotHold
 from frontdoor.models.base import utcnow
 from frontdoor.services import notifications, payments, slots
 from frontdoor.services.actors import Actor
@@ -44,7 +44,10 @@ def fees() -> dict:
 
 
 def booking_rules() -> dict:
-    return rules.settings(definition().raw.get("booking"))
+    """The definition's booking settings; a hold lasts no longer than SLOT_HOLD_MAX_MINUTES allows."""
+    settings = dict(rules.settings(definition().raw.get("booking")))
+    settings["hold_minutes"] = min(int(settings["hold_minutes"]), current_app.config["SLOT_HOLD_MAX_MINUTES"])
+    return settings
 
 
 def available_slots(now: datetime | None = None) -> list[BookingSlot]:
@@ -77,6 +80,7 @@ def hold(prop: Property, items: dict, slot_id: int, now: datetime | None = None,
     quote = pricing.quote(fees(), items)
     slot = db.session.get(BookingSlot, slot_id)
     check_slot_day(slot, now)
+    _check_address_holds(prop, now)
     place = slots.take_hold(slot.id, int(booking_rules()["hold_minutes"]), now)
     booking = Booking(reference=new_reference(), workflow_id=WORKFLOW_ID, slot_id=slot.id, hold_id=place.id,
                       property_id=prop.id, customer_id=customer.id if customer else None, items=quote.items,
@@ -84,6 +88,17 @@ def hold(prop: Property, items: dict, slot_id: int, now: datetime | None = None,
     db.session.add(booking)
     db.session.flush()
     return booking
+
+
+def _check_address_holds(prop: Property, now: datetime) -> None:
+    """At most SLOT_HOLDS_PER_ADDRESS unpaid places held for one address at once (issue 16, Medium 9)."""
+    active = db.session.scalar(
+        select(func.count()).select_from(Booking).join(SlotHold, Booking.hold_id == SlotHold.id)
+        .where(Booking.property_id == prop.id, Booking.status == "held", SlotHold.status == "active",
+               SlotHold.expires_at > now))
+    if active >= current_app.config["SLOT_HOLDS_PER_ADDRESS"]:
+        raise BookingRefused("A collection is already being booked for this address. Finish that booking, "
+                             f"or choose a date again in {current_app.config['SLOT_HOLD_MAX_MINUTES']} minutes")
 
 
 def release(booking: Booking) -> None:

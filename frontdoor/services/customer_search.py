@@ -92,7 +92,7 @@ def search(query: str, limit: int = LIMIT, viewer=None) -> SearchResult:
             props = select(Property).where(Property.uprn == value)
         else:
             words = value.lower().split()
-            props = select(Property).where(and_(*[Property.address_line1.ilike(f"%{w}%") for w in words]))
+            props = select(Property).where(and_(*[Property.address_line1.icontains(w, autoescape=True) for w in words]))
         props = props.options(lazyload(Property.containers))
         result.properties = list(db.session.scalars(props.order_by(Property.address_line1).limit(limit)))
         ids = [p.id for p in result.properties]
@@ -115,7 +115,7 @@ def similar_names(key: str, limit: int = 20) -> list[str]:
     words = key.split()
     from frontdoor.models import CustomerName
 
-    query = select(CustomerName.name).where(or_(*[CustomerName.name.like(f"%{w[:4]}%") for w in words]))
+    query = select(CustomerName.name).where(or_(*[CustomerName.name.contains(w[:4], autoescape=True) for w in words]))
     return list(db.session.scalars(query.limit(limit)))
 
 

@@ -5,6 +5,7 @@ Retention is data: `retention: {closed_days: N}` at the top of a workflow defini
 without it keeps cases (the council decides per service). Files go too: the resident's uploads in
 the answers and staff attachments, their rows at once and the files themselves through the outbox
 once the anonymising commit has happened (a rollback must not leave rows pointing at deleted files).
+What else is personal, table by table, is declared once in services/personal_data.py.
 """
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from sqlalchemy import or_, select
 from frontdoor.extensions import db
 from frontdoor.models import Booking, Case, CaseAttachment, CaseEvent, Contact, Customer, GardenSubscription, Payment
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox, uploads
+from frontdoor.services import outbox, personal_data, uploads
 from frontdoor.services.registry import registry
 from frontdoor.services.workflow_versions import for_case
 
-REMOVED = "[removed]"
+REMOVED = personal_data.REMOVED
 MARK = "_anonymised_at"
 _FILE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the random names uploads are stored under
 
@@ -80,6 +81,7 @@ def _anonymise_service(definition, closed_before: datetime, now: datetime, batch
         file_ids = _remove_answer_files(case, answers) + _remove_attachments(case)
         answers[MARK] = now.isoformat()
         case.answers = answers
+        personal_data.erase_case(case)
         if file_ids:
             outbox.add("remove_files", {"file_ids": file_ids}, case)
         customer = case.customer
@@ -89,7 +91,7 @@ def _anonymise_service(definition, closed_before: datetime, now: datetime, batch
             contact.customer_id = None
         db.session.flush()
         if customer is not None and not _has_other_records(customer):
-            _anonymise_customer(customer)
+            personal_data.erase_customer(customer)
         done += 1
     return done
 
@@ -118,14 +120,6 @@ def _remove_attachments(case: Case) -> list[str]:
 
 def _has_other_records(customer: Customer) -> bool:
     return db.session.scalar(select(Case.id).where(Case.customer_id == customer.id).limit(1)) is not None
-
-
-def _anonymise_customer(customer: Customer) -> None:
-    customer.first_name, customer.last_name = REMOVED, ""
-    customer.email = customer.email_normalised = None
-    customer.phone = customer.phone_e164 = None
-    customer.search_name = None
-    customer.flags = {}
 
 
 def subject_access_export(customer: Customer) -> dict:

@@ -5,18 +5,25 @@ the last place: `held + booked < capacity` is checked and the counter moved in t
 statement (PostgreSQL row-locks the slot for it; SQLite serialises writers). A CHECK constraint
 on the table backs this up. A hold's own status change is also conditional, so an expiry swept
 twice (the job and a hold-time check at once) returns its place once.
+
+Unpaid holds are a minority of a day (issue 16, Medium 9): the same UPDATE that takes a hold checks
+that holds stay within SLOT_UNPAID_HOLD_SHARE_PERCENT of the day's capacity (at least one), each
+hold lasts at most SLOT_HOLD_MAX_MINUTES, and bulky.hold allows SLOT_HOLDS_PER_ADDRESS per address.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import or_, select, update
 
 from frontdoor.extensions import db
 from frontdoor.models import BookingSlot, SlotHold
 from frontdoor.models.base import utcnow
 
 FULL_MESSAGE = "That date is now full. Choose another date"
+BUSY_MESSAGE = ("Other people are booking that date just now. Choose another date, "
+                "or try this one again in a few minutes")
 
 
 class SlotFull(Exception):
@@ -35,10 +42,12 @@ def ensure_slot(round_id: int, day: date, capacity: int) -> BookingSlot:
     return slot
 
 
-def _move(slot_id: int, held: int = 0, booked: int = 0, need_room: bool = False) -> bool:
+def _move(slot_id: int, held: int = 0, booked: int = 0, need_room: bool = False, hold_share: int | None = None) -> bool:
     stmt = update(BookingSlot).where(BookingSlot.id == slot_id)
     if need_room:
         stmt = stmt.where(BookingSlot.held + BookingSlot.booked < BookingSlot.capacity)
+    if hold_share is not None:  # one more unpaid hold stays within the share (the first always may)
+        stmt = stmt.where(or_(BookingSlot.held == 0, (BookingSlot.held + 1) * 100 <= BookingSlot.capacity * hold_share))
     stmt = stmt.values(held=BookingSlot.held + held, booked=BookingSlot.booked + booked)
     result = db.session.execute(stmt.execution_options(synchronize_session=False))
     return result.rowcount == 1
@@ -74,11 +83,13 @@ def release_expired(slot_id: int | None = None, now: datetime | None = None) -> 
 
 
 def take_hold(slot_id: int, minutes: int, now: datetime | None = None) -> SlotHold:
-    """Hold one place for `minutes`, or raise SlotFull."""
+    """Hold one place for `minutes` (at most SLOT_HOLD_MAX_MINUTES), or raise SlotFull."""
     now = now or utcnow()
+    minutes = min(minutes, current_app.config["SLOT_HOLD_MAX_MINUTES"])
     release_expired(slot_id, now)
-    if not _move(slot_id, held=1, need_room=True):
-        raise SlotFull()
+    if not _move(slot_id, held=1, need_room=True, hold_share=current_app.config["SLOT_UNPAID_HOLD_SHARE_PERCENT"]):
+        slot = db.session.get(BookingSlot, slot_id, populate_existing=True)
+        raise SlotFull(FULL_MESSAGE if slot is None or slot.held + slot.booked >= slot.capacity else BUSY_MESSAGE)
     hold = SlotHold(slot_id=slot_id, status="active", expires_at=now + timedelta(minutes=minutes), created_at=now)
     db.session.add(hold)
     db.session.flush()

@@ -163,6 +163,9 @@ def submit(
     days = state.sla_working_days if state.sla_working_days is not None else definition.sla_working_days
     if state.category != "closed" and days is not None:
         sla_due = working_calendar().due_after(now, days)
+    uploads.claim([f["id"] for q, v in clean.items() if isinstance(v, list)
+                   and (definition.question(q) is not None and definition.question(q).type == "file")
+                   for f in v if isinstance(f, dict) and isinstance(f.get("id"), str)])
     case = _insert_case(dict(
         reference=new_reference(),
         workflow_id=definition.id,

@@ -70,10 +70,10 @@ def test_failed_payments_book_nothing_and_keep_the_hold(prop, outcome):
 
 def test_an_unpaid_hold_expires_and_its_place_returns(prop):
     slot = bulky_slot(capacity=1)
-    past = utcnow() - timedelta(minutes=31)
+    past = utcnow() - timedelta(minutes=16)  # holds last SLOT_HOLD_MAX_MINUTES (15)
     booking = bulky.hold(prop, {"table": 1}, slot.id, now=past)
     with pytest.raises(slots.SlotFull, match="That date is now full"):
-        bulky.hold(factories.property_(), {"table": 1}, slot.id, now=past + timedelta(minutes=29))
+        bulky.hold(factories.property_(), {"table": 1}, slot.id, now=past + timedelta(minutes=14))
     second = bulky.hold(factories.property_(), {"table": 1}, slot.id)  # now: the first hold has expired
     db.session.refresh(slot)
     db.session.refresh(booking)
