@@ -131,7 +131,10 @@ def submit(
     *,
     submission_key: str | None = None,
     now: datetime | None = None,
+    reference: str | None = None,
 ) -> SubmitResult:
+    """`reference`: one already shown to the resident for this request (a bulky booking's), so one
+    request has one reference everywhere; otherwise a new one."""
     now = now or utcnow()
     replay_id, stored_hash = _preflight(definition, submission_key)
     if replay_id is not None:
@@ -164,7 +167,7 @@ def submit(
     if state.category != "closed" and days is not None:
         sla_due = working_calendar().due_after(now, days)
     case = _insert_case(dict(
-        reference=new_reference(),
+        reference=reference or new_reference(),
         workflow_id=definition.id,
         workflow_version=definition.version,
         state=state_id,
