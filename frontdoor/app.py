@@ -84,6 +84,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.garden_routes import bp as garden_bp
 
     app.register_blueprint(garden_bp, url_prefix="/garden-waste")
+    from portal.manage import bp as manage_bp
+
+    app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(staff_garden_bp, url_prefix="/staff/garden-waste")
     from frontdoor.privacy import bp as privacy_bp
 

@@ -41,6 +41,11 @@ def init_app(app):
 
         return working_calendar().local(moment) if moment is not None else None
 
+    from frontdoor.labels import count_of, status_label
+
+    app.add_template_filter(status_label, "status_label")
+    app.add_template_global(count_of, "count_of")
+
     @app.after_request
     def no_store_for_people(response):
         # Staff pages and a resident's own pages show personal data: never kept by a browser or proxy cache.

@@ -6,7 +6,7 @@ browser are listed under "bulky_mine", so one resident cannot open another's boo
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from sqlalchemy import select
@@ -236,12 +236,14 @@ def cancel(reference):
     error = None
     if form.validate_on_submit():
         try:
-            bulky.cancel(booking, Actor.resident())
+            refunded = bulky.cancel(booking, Actor.resident())
         except bulky.BookingRefused as exc:
             outbox.rollback()
             error = str(exc)
         else:
             outbox.commit()
+            flash(f"Your collection {reference} is cancelled. "
+                  + (f"We have refunded {pounds(refunded)}." if refunded else "No refund is due."), "success")
             return redirect(url_for(".booking_page", reference=reference))
     return render_template("bulky/cancel.html", title="Cancel your collection", form=form, booking=booking,
                            error=error, back=url_for(".booking_page", reference=reference))
@@ -299,6 +301,7 @@ def change_items(reference):
             outbox.commit()
             if payment is not None:
                 return redirect(payment.next_url)
+            flash("Your items are changed: " + ", ".join(bulky.item_lines(booking)) + ".", "success")
             return redirect(url_for(".booking_page", reference=reference))
     return render_template("bulky/items.html", title="Change the items to collect", form=form, error=error,
                            items=catalogue(fees).values(), chosen=chosen, limit=fees.get("max_units", 5),
@@ -326,6 +329,8 @@ def change_date(reference):
                 error = str(exc)
             else:
                 outbox.commit()
+                flash(f"Your collection date is changed to {booking.slot.day:%A} {booking.slot.day.day} "
+                      f"{booking.slot.day:%B %Y}.", "success")
                 return redirect(url_for(".booking_page", reference=reference))
     choices = [s for s in bulky.available_slots() if s.id != booking.slot_id]
     outbox.commit()

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from frontdoor.auth import current_resident
 from frontdoor.extensions import db
+from frontdoor.labels import count_of
 from frontdoor.models import Customer, GardenSubscription, Payment
 from frontdoor.services import customers, outbox, payments, properties, subscriptions
 from frontdoor.services.subscriptions import SubscriptionRefused
@@ -162,7 +163,7 @@ def payment_return(reference):
         if payment.purpose.get("kind") == "garden_subscription":
             session.pop("garden", None)
         else:
-            flash(f"Your subscription now has {sub.bins} bin(s).", "success")
+            flash(f"Your subscription now has {count_of(sub.bins, 'bin')}.", "success")
         return redirect(url_for(".subscription", reference=sub.reference))
     if payment.purpose.get("kind") == "garden_subscription":
         _save(key=None)  # trying again is a fresh attempt
@@ -209,7 +210,7 @@ def amend(reference):
             outbox.commit()
             if payment is not None:
                 return redirect(payment.next_url)
-            flash(f"Your subscription now has {sub.bins} bin(s).", "success")
+            flash(f"Your subscription now has {count_of(sub.bins, 'bin')}.", "success")
             return redirect(url_for(".subscription", reference=reference))
     return render_template("garden/amend.html", title="Change the number of bins", form=form, sub=sub, error=error,
                            rule=subscriptions.settings(), pounds=pounds,

@@ -12,14 +12,16 @@ from frontdoor.models.base import utcnow
 from frontdoor.auth import is_staff
 from frontdoor.services import outbox, properties, uploads
 from frontdoor.services.actors import Actor
-from frontdoor.services.references import normalise_reference
+from frontdoor.services.references import normalise_issued_reference, normalise_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry, working_calendar
 from frontdoor.services.submissions import SubmissionRejected, question_options, submit
 from frontdoor.services.resident_cases import feedback_for
 from frontdoor.services.workflow_versions import for_case
-from frontdoor.services.tracking import find_for_tracking, public_timeline
+from frontdoor.services.tracking import (booking_for_case, find_for_tracking, find_subscription_for_tracking,
+                                         public_timeline)
 from portal import journey
+from portal.access import grant_booking, grant_subscription, grant_tracked, may_see_tracked
 from markupsafe import Markup
 
 from workflows.display import display_answer, display_lines
@@ -268,8 +270,9 @@ class TrackForm(FlaskForm):
     def validate_reference(self, field):
         if not (field.data or "").strip():
             raise StopValidation("Enter your reference, like 7K4P-9QXR")
-        if normalise_reference(field.data) is None:
-            raise StopValidation("Enter your reference as it appears in your email: 8 letters and numbers, like 7K4P-9QXR")
+        if normalise_issued_reference(field.data) is None:
+            raise StopValidation("Enter your reference as it appears in your email, like 7K4P-9QXR, "
+                                 "or GW-7K4P-9QXR for a garden waste subscription")
 
     def validate_email(self, field):
         if not (field.data or "").strip():
@@ -280,18 +283,44 @@ class TrackForm(FlaskForm):
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 # Per reference too: guessing one reference's email from many addresses is limited as well.
 @limiter.limit("5 per 10 minutes; 20 per day", methods=["POST"],
-               key_func=lambda: "track:" + (normalise_reference(request.form.get("reference", "")) or "none"))
+               key_func=lambda: "track:" + (normalise_issued_reference(request.form.get("reference", "")) or "none"))
 def track(service_id=None):
+    """The reference with its email or phone proves the request is theirs: this session may then see
+    it, and change or cancel a booking or subscription on the pages that already do that."""
     form = TrackForm()
     if form.validate_on_submit():
+        sub = find_subscription_for_tracking(form.reference.data, form.email.data)
+        if sub is not None:
+            grant_subscription(sub)
+            return redirect(url_for("garden.subscription", reference=sub.reference))
         case = find_for_tracking(form.reference.data, form.email.data)
         if case is not None:
-            definition = for_case(case)
-            due = working_calendar().local(case.sla_due_at).date() if case.sla_due_at else None
-            return render_template("portal/tracked.html", title=f"Request {case.reference}", case=case,
-                                   definition=definition, state=definition.state(case.state) if definition else None,
-                                   timeline=public_timeline(case), due=due, feedback=feedback_for(case))
+            grant_tracked(case.reference)
+            booking = booking_for_case(case)
+            if booking is not None:
+                grant_booking(booking)
+            return _tracked_page(case, booking)
         # The same words for an unknown reference and a wrong email: nothing to learn by guessing.
         form.reference.errors.append("We could not find a request with that reference and email address or phone number. Check both and try again.")
         return render_template("portal/track.html", title="Track a request", form=form), 404
     return render_template("portal/track.html", title="Track a request", form=form)
+
+
+@bp.get("/track/<reference>")
+def tracked(reference):
+    """A request this session has proved is its own (on /track or by the emailed link); else ask."""
+    from frontdoor.services.queues import case_by_reference
+
+    case = case_by_reference(reference) if may_see_tracked(reference) else None
+    if case is None:
+        return redirect(url_for(".track"))
+    return _tracked_page(case, booking_for_case(case))
+
+
+def _tracked_page(case, booking):
+    definition = for_case(case)
+    due = working_calendar().local(case.sla_due_at).date() if case.sla_due_at else None
+    return render_template("portal/tracked.html", title=f"Request {case.reference}", case=case,
+                           definition=definition, state=definition.state(case.state) if definition else None,
+                           timeline=public_timeline(case), due=due, feedback=feedback_for(case),
+                           booking=booking)

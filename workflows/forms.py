@@ -203,7 +203,7 @@ class AddressChoiceForm(FlaskForm):
 
     def __init__(self, addresses, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.uprn.choices = [SelectChoice("", f"{len(addresses)} addresses found")] + [
+        self.uprn.choices = [SelectChoice("", f"{len(addresses)} address found" if len(addresses) == 1 else f"{len(addresses)} addresses found")] + [
             SelectChoice(p.uprn, p.single_line) for p in addresses
         ]
 

@@ -139,7 +139,8 @@ def _make_case(booking: Booking, actor: Actor, channel: str) -> Case:
     answers = dict(booking.answers)
     answers.setdefault("address", booking.property.uprn)
     customer = db.session.get(Customer, booking.customer_id) if booking.customer_id else None
-    result = submit(definition(), answers, channel, customer, actor, submission_key=f"booking-{booking.id}")
+    result = submit(definition(), answers, channel, customer, actor, submission_key=f"booking-{booking.id}",
+                    reference=booking.reference)  # the one the resident saw while paying
     booking.case_id = result.case.id
     booking.customer_id = result.case.customer_id
     return result.case

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from frontdoor.extensions import db
 from frontdoor.models import Case, Notification, OutboxMessage, Property
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox, properties
+from frontdoor.services import manage_links, outbox, properties
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
 
@@ -96,6 +96,8 @@ def case_values(case: Case, extra: dict | None = None) -> dict[str, str]:
         "container": container,
         "due_date": due,
         "track_url": current_app.config["PUBLIC_URL"].rstrip("/") + "/track",
+        # Opens the request (and a booking's change and cancel pages) in any browser: the link went only to them.
+        "manage_url": manage_links.link_for(case.reference),
         "council": current_app.config["COUNCIL_NAME"],
     }
     values.update(extra or {})

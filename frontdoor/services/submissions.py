@@ -131,7 +131,10 @@ def submit(
     *,
     submission_key: str | None = None,
     now: datetime | None = None,
+    reference: str | None = None,
 ) -> SubmitResult:
+    """`reference`: one already shown to the resident for this request (a bulky booking's), so one
+    request has one reference everywhere; otherwise a new one."""
     now = now or utcnow()
     replay_id, stored_hash = _preflight(definition, submission_key)
     if replay_id is not None:
@@ -167,7 +170,7 @@ def submit(
                    and (definition.question(q) is not None and definition.question(q).type == "file")
                    for f in v if isinstance(f, dict) and isinstance(f.get("id"), str)])
     case = _insert_case(dict(
-        reference=new_reference(),
+        reference=reference or new_reference(),
         workflow_id=definition.id,
         workflow_version=definition.version,
         state=state_id,

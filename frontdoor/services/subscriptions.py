@@ -21,8 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from frontdoor.extensions import db
 from frontdoor.models import Customer, GardenSubscription, Payment, Property
+from frontdoor.labels import count_of
 from frontdoor.models.base import utcnow
-from frontdoor.services import notifications, outbox, payments, properties
+from frontdoor.services import manage_links, notifications, outbox, payments, properties
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import working_calendar
 from workflows.validation import normalise_postcode
@@ -171,7 +172,7 @@ def subscribe(prop: Property, bins: int, concession: bool, customer_id: int | No
             raise
         return earlier, _payment_to_show(earlier)
     payment = payments.start(amount_pence=amount, service=SERVICE, fund_code=rule["fund_code"],
-                             description=f"Garden waste subscription, {bins} bin(s)",
+                             description=f"Garden waste subscription, {count_of(bins, 'bin')}",
                              purpose={"kind": "garden_subscription"}, subscription_id=sub.id,
                              return_url=return_url or _return_url)
     return sub, payment
@@ -198,17 +199,17 @@ def _send_receipt(sub: GardenSubscription, payment: Payment) -> None:
         return
     outbox.add("booking_email", {"to": customer.email, "template": "garden_receipt", "values": {
         "name": customer.full_name, "reference": sub.reference, "address": sub.property.single_line,
-        "bins": str(sub.bins), "amount": f"£{payment.amount_pence / 100:.2f}", "payment": payment.reference,
+        "bins": count_of(sub.bins, "bin"), "amount": f"£{payment.amount_pence / 100:.2f}", "payment": payment.reference,
         "starts": f"{sub.starts_on:%-d %B %Y}", "ends": f"{sub.ends_on:%-d %B %Y}",
-        "council_phone": current_app.config["COUNCIL_PHONE"],
+        "council_phone": current_app.config["COUNCIL_PHONE"], "manage_url": manage_links.link_for(sub.reference),
     }})
 
 
 notifications.BOOKING_TEMPLATES["garden_receipt"] = {
     "subject": "Your garden waste subscription {reference}",
     "body": "Dear {name},\n\nThank you for subscribing to garden waste collections at {address}: "
-    "{bins} bin(s) from {starts} to {ends}.\n\nWe have received {amount} (payment reference {payment}). "
-    "Your subscription reference is {reference}.\n\nIf you need help, call {council_phone}.",
+    "{bins} from {starts} to {ends}.\n\nWe have received {amount} (payment reference {payment}). "
+    "Your subscription reference is {reference}.\n\nSee, change or cancel your subscription: {manage_url}\n\nIf you need help, call {council_phone}.",
 }
 
 
@@ -225,7 +226,7 @@ def amend_bins(sub: GardenSubscription, bins: int, on: date | None = None, retur
         if waiting is not None and waiting.purpose.get("bins") == bins:
             return waiting  # the same change asked for twice: one payment
         return payments.start(amount_pence=difference, service=SERVICE, fund_code=settings()["fund_code"],
-                              description=f"Garden waste: change to {bins} bin(s)",
+                              description=f"Garden waste: change to {count_of(bins, 'bin')}",
                               purpose={"kind": "garden_amend", "bins": bins, "total": new_price},
                               subscription_id=sub.id, return_url=return_url or _return_url)
     sub.bins = bins
