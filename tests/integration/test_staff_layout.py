@@ -84,3 +84,11 @@ def test_the_current_section_is_marked(client, login_as):
     body = client.get("/staff/bulky/income").get_data(as_text=True)
     active = re.findall(r'<li class="[^"]*navigation__item--active[^"]*">(.*?)</li>', body, re.S)
     assert len(active) == 1 and "Bookings" in active[0] and "aria-current" in active[0]
+
+
+def test_a_new_staff_accounts_password_is_asked_for_not_kept(client, login_as):
+    admin = login_as("admin")
+    new = client.get("/staff/admin/staff/new").get_data(as_text=True)
+    assert "keep the current" not in new.lower() and ">Password<" in new.replace("\n", "").replace(" ", "")
+    edit = client.get(f"/staff/admin/staff/{admin.id}").get_data(as_text=True)
+    assert "Leave blank to keep their current password" in edit
