@@ -107,7 +107,7 @@ class StaffForm(FlaskForm):
     email = StringField("Email address", validators=[InputRequired("Enter an email address"), Length(max=254)], widget=GovTextInput())
     role = RadioField("Role", choices=choices(ROLE_PAIRS), validators=[InputRequired("Choose a role")], widget=GovRadioInput())
     teams = SelectMultipleField("Teams", widget=GovCheckboxesInput())
-    password = PasswordField("Password (leave blank to keep the current one)", validators=[Optional(), Length(min=12, max=200, message="Passwords must be 12 characters or more")], widget=GovPasswordInput())
+    password = PasswordField("Password", validators=[Optional(), Length(min=12, max=200, message="Passwords must be 12 characters or more")], widget=GovPasswordInput())
     active = RadioField("Can sign in?", choices=choices([("yes", "Yes"), ("no", "No")]), default="yes", widget=GovRadioInput())
 
 

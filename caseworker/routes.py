@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from caseworker.answers import answer_rows
+from caseworker.menu import staff_menu
 from caseworker.forms import (AskInformationForm, AttachmentForm, ClaimForm, choices, AssignForm, BulkForm, NoteForm, SignInForm, TaskForm,
                               TransitionForm)
 from frontdoor.auth import is_staff, staff_required
@@ -25,34 +26,7 @@ from frontdoor.services.transitions import TransitionRefused, available, transit
 bp = Blueprint("caseworker", __name__, template_folder="templates")
 
 
-ROLE_NAV = {
-    # (endpoint, text, roles that see it; admin sees everything)
-    "items": [
-        ("caseworker.queue", "Queue", ("caseworker", "team_lead")),
-        ("caseworker.search", "Find a customer", ("advisor", "caseworker", "team_lead")),
-        ("caseworker.contact_start", "Take a contact", ("advisor", "caseworker", "team_lead")),
-        ("caseworker.tasks", "Tasks", ("caseworker", "team_lead")),
-        ("caseworker.admin_staff", "Staff and teams", ()),
-    ],
-}
-
-
-def _nav():
-    # Dashboards (issue 7) add their own item under /staff/dashboards.
-    items = []
-    for endpoint, text, roles in ROLE_NAV["items"]:
-        if current_user.role == "admin" or current_user.role in roles:
-            items.append({"href": url_for(endpoint), "text": text, "active": request.endpoint == endpoint})
-    items.append({"href": url_for(".sign_out"), "text": f"Sign out ({current_user.name})"})
-    return items
-
-
-@bp.context_processor
-def staff_globals():
-    extra = {"nav_service_name": "Front Door staff", "nav_service_url": url_for("caseworker.queue")}
-    if is_staff():
-        extra["navigation"] = _nav()
-    return extra
+bp.add_app_template_global(staff_menu)
 
 
 def _safe_next(target: str | None) -> str:

@@ -75,6 +75,8 @@ def staff_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        # Read by the staff menu (caseworker/menu.py): a page is offered to exactly who may open it.
+        wrapped.staff_roles = roles
         return wrapped
 
     return decorate

@@ -22,6 +22,11 @@ class Contact(db.Model):
             "outcome IN ('self_served', 'resolved_first_contact', 'handed_off', 'progress_chase', 'repeat')",
             name="outcome",
         ),
+        CheckConstraint(
+            "rule_outcome IS NULL OR rule_outcome IN ('self_served', 'resolved_first_contact', 'handed_off', "
+            "'progress_chase', 'repeat')",
+            name="rule_outcome",
+        ),
         Index("ix_contacts_customer_reason_time", "customer_id", "reason", "started_at"),
     )
 
@@ -34,3 +39,6 @@ class Contact(db.Model):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     duration_seconds: Mapped[int | None]
     outcome: Mapped[str] = mapped_column(String(30))
+    # What the automatic rule (a repeat within 7 days) says, kept only where it disagrees with the
+    # outcome a member of staff chose: their choice is the outcome, the disagreement is for the dashboard.
+    rule_outcome: Mapped[str | None] = mapped_column(String(30))

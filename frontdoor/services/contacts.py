@@ -43,15 +43,23 @@ def record_contact(
     started_at: datetime | None = None,
     new_customer: bool = False,
 ) -> Contact:
-    """`new_customer`: the customer was created by this request, so there is no earlier contact to look for."""
+    """`new_customer`: the customer was created by this request, so there is no earlier contact to look for.
+
+    With `staff`, the outcome is the one they chose and is stored as it is; where the repeat rule
+    disagrees, its outcome goes in rule_outcome. Without (self-service), the rule decides."""
     started_at = started_at or utcnow()
     customer_id = customer.id if customer else None
+    rule_outcome = None
     if outcome != "repeat" and not new_customer and is_repeat(customer_id, reason, started_at):
-        outcome = "repeat"
+        if staff is None:
+            outcome = "repeat"
+        else:
+            rule_outcome = "repeat"
     contact = Contact(
         channel=channel,
         reason=reason,
         outcome=outcome,
+        rule_outcome=rule_outcome,
         customer_id=customer_id,
         case_id=case.id if case else None,
         staff_id=staff.id if staff else None,

@@ -4,17 +4,19 @@ an address or a name (typos and word order forgiven).
 Exact kinds go straight to an index. Names go through customer_names, the table of distinct
 normalised names: on PostgreSQL a trigram match over ~150k names then an indexed join, which keeps
 p95 under 100 ms at 1M customers (../shared/PERFORMANCE.md); on SQLite a LIKE per word.
+Names rank in tiers: the exact full name, then initials plus surname ("C Fraser"), then fuzzy;
+within a tier by closeness, then the most recent contact.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select, text, true
+from sqlalchemy import and_, func, or_, select, text, true
 from sqlalchemy.orm import joinedload, lazyload
 
 from frontdoor.extensions import db
-from frontdoor.models import Case, Customer, Property
+from frontdoor.models import Case, Contact, Customer, Property
 from frontdoor.services import visibility
 from frontdoor.services.customers import name_key, normalise_email
 from frontdoor.services.references import normalise_reference
@@ -84,7 +86,7 @@ def search(query: str, limit: int = LIMIT, viewer=None) -> SearchResult:
                 result.customers = [case.customer]
         elif normalise_reference(query) and not re.search(r"\d", query):
             # Eight letters could be a name as much as a reference.
-            return _by_name(name_key(query) or "", limit, SearchResult("name"))
+            return _by_name(name_key(query) or "", limit, SearchResult("name"), query)
     elif kind in ("postcode", "uprn", "address"):
         if kind == "postcode":
             props = select(Property).where(Property.postcode == value)
@@ -101,7 +103,7 @@ def search(query: str, limit: int = LIMIT, viewer=None) -> SearchResult:
                 _live(select(Customer).where(Customer.property_id.in_(ids)), with_property=False)
                 .order_by(Customer.last_name).limit(limit)))
     elif kind == "name":
-        return _by_name(value, limit, result)
+        return _by_name(value, limit, result, query)
     return result
 
 
@@ -119,12 +121,88 @@ def similar_names(key: str, limit: int = 20) -> list[str]:
     return list(db.session.scalars(query.limit(limit)))
 
 
-def _by_name(key: str, limit: int, result: SearchResult) -> SearchResult:
+def _typed_tokens(query: str) -> list[str]:
+    """The name's words in the order they were typed (name_key sorts them)."""
+    return [t for t in re.split(r"[^a-z0-9']+", (query or "").lower()) if t]
+
+
+def _initial_names(tokens: list[str]) -> list[str]:
+    """Names where every whole word typed is a word and every single letter starts another word:
+    "c fraser" finds "chloe fraser", "m owen" finds "mo owen"."""
+    initials = [t for t in tokens if len(t) == 1]
+    words = [t for t in tokens if len(t) > 1]
+    if not initials or not words:
+        return []
+    from frontdoor.models import CustomerName
+
+    # A LIKE per whole word: the trigram index on PostgreSQL, a scan of the distinct names on SQLite.
+    candidates = db.session.scalars(
+        select(CustomerName.name).where(and_(*[CustomerName.name.like(f"%{w}%") for w in words])).limit(INITIAL_SCAN))
+    found = []
+    for name in candidates:
+        rest = name.split()
+        if all(_take(rest, w, whole=True) for w in words) and all(_take(rest, i, whole=False) for i in initials):
+            found.append(name)
+    return found
+
+
+def _take(words: list[str], typed: str, whole: bool) -> bool:
+    """Remove from `words` the first word that is `typed` (or, for an initial, starts with it)."""
+    for k, word in enumerate(words):
+        if word == typed if whole else word.startswith(typed):
+            del words[k]
+            return True
+    return False
+
+
+INITIAL_SCAN = 5000  # names containing the whole words typed (a common surname has a few hundred)
+TIER_ROWS = 1000  # people per tier ranked by closeness and contact (the most common full name has a few hundred at 1M)
+
+
+def _candidates(names: list[str]) -> list:
+    """(id, first name, last name, search name, last contact) for the live people with these names."""
+    last_contact = (select(func.max(Contact.started_at)).where(Contact.customer_id == Customer.id)
+                    .correlate(Customer).scalar_subquery())
+    rows = db.session.execute(
+        select(Customer.id, Customer.first_name, Customer.last_name, Customer.search_name, last_contact)
+        .where(Customer.search_name.in_(names), Customer.merged_into_id.is_(None)).limit(TIER_ROWS))
+    return list(rows)
+
+
+def _by_name(key: str, limit: int, result: SearchResult, typed: str = "") -> SearchResult:
+    """Exact full names first, then initials plus surname, then fuzzy; each by closeness, then most
+    recent contact. Ranks light rows, then loads only the people shown."""
     if not key:
         return result
-    names = similar_names(key)
-    if names:
-        ranked = {n: i for i, n in enumerate(names)}
-        found = db.session.scalars(_live(select(Customer).where(Customer.search_name.in_(names))).limit(limit))
-        result.customers = sorted(found, key=lambda c: (ranked.get(c.search_name, 99), c.id))
+    tokens = _typed_tokens(typed) or key.split()
+    ranked: dict[int, tuple] = {}
+
+    def rank(tier: int, rows, closeness) -> None:
+        for row in rows:
+            if row.id in ranked:
+                continue
+            contacted = row[4].timestamp() if row[4] is not None else float("-inf")
+            ranked[row.id] = (tier, closeness(row), -contacted, row.id)
+
+    def in_order(row) -> int:  # "Chloe Fraser" typed as first then last name beats "Fraser Chloe"
+        return 0 if _typed_tokens(f"{row.first_name} {row.last_name}") == tokens else 1
+
+    rank(0, _candidates([key]), in_order)
+    initial_names = [n for n in _initial_names(tokens) if n != key]
+    if initial_names:
+        surnames = {t for t in tokens if len(t) > 1}
+
+        def initial_closeness(row) -> tuple:
+            # Surname typed as the surname, then the shorter first name ("Mo" before "Michael" for "M").
+            return (0 if set(_typed_tokens(row.last_name)) <= surnames else 1, len(row.first_name))
+        rank(1, _candidates(initial_names), initial_closeness)
+    if len(ranked) < limit:
+        names = similar_names(key)
+        order = {n: i for i, n in enumerate(names)}
+        if names:
+            rank(2, _candidates(names), lambda row: order.get(row.search_name, 99))
+    best = sorted(ranked, key=ranked.get)[:limit]
+    if best:
+        found = {c.id: c for c in db.session.scalars(_live(select(Customer).where(Customer.id.in_(best))))}
+        result.customers = [found[i] for i in best if i in found]
     return result

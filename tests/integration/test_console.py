@@ -93,6 +93,19 @@ def test_a_second_contact_about_the_same_service_within_7_days_is_a_repeat(sessi
     assert (first.outcome, second.outcome, other.outcome) == ("resolved_first_contact", "repeat", "resolved_first_contact")
     assert later.outcome == "resolved_first_contact"  # 8 days on: outside the window
     assert anonymous.outcome == "resolved_first_contact"
+    assert second.rule_outcome is None  # self-service: the rule decides, nothing to disagree with
+
+
+def test_the_advisors_outcome_is_stored_and_the_rules_disagreement_flagged(session):
+    c = factories.customer()
+    advisor = factories.staff("advisor")
+    record_contact(channel="web", reason="missed_bin", outcome="self_served", customer=c)
+    chase = record_contact(channel="phone", reason="missed_bin", outcome="progress_chase", customer=c, staff=advisor)
+    new_bin = record_contact(channel="phone", reason="missed_bin", outcome="resolved_first_contact", customer=c, staff=advisor)
+    said_repeat = record_contact(channel="phone", reason="missed_bin", outcome="repeat", customer=c, staff=advisor)
+    assert (chase.outcome, chase.rule_outcome) == ("progress_chase", "repeat")
+    assert (new_bin.outcome, new_bin.rule_outcome) == ("resolved_first_contact", "repeat")
+    assert (said_repeat.outcome, said_repeat.rule_outcome) == ("repeat", None)  # they agree
 
 
 # --- merge ------------------------------------------------------------------------------------
@@ -311,9 +324,13 @@ def test_progress_chase_and_hand_off(client, login_as):
     due = (utcnow() + timedelta(days=2)).date().isoformat()
     r = post_form(client, "/staff/contacts/current/hand-off", {"team": "streets", "title": "Call back", "due_on": due}, get_url="/staff/contacts/current")
     assert r.status_code == 302
-    outcomes = list(db.session.scalars(select(Contact.outcome).where(Contact.customer_id == case.customer_id, Contact.channel == "email").order_by(Contact.id)))
-    # The case's own web contact was about missed_bin minutes ago, so the chase is also a repeat.
-    assert outcomes == ["repeat", "repeat"]
+    outcomes = list(db.session.execute(select(Contact.outcome, Contact.rule_outcome).where(
+        Contact.customer_id == case.customer_id, Contact.channel == "email").order_by(Contact.id)))
+    # The case's own web contact was about missed_bin minutes ago: the rule says repeat, the advisor's
+    # choice stands and the disagreement is kept beside it.
+    assert [tuple(o) for o in outcomes] == [("progress_chase", "repeat"), ("handed_off", "repeat")]
+    body = client.get(f"/staff/customers/{case.customer_id}").get_data(as_text=True)
+    assert "Progress chase" in body
     r = post_form(client, "/staff/contacts/current/update-case", {"case": "ZZZZ-ZZZZ", "case_note": "x"}, get_url="/staff/contacts/current")
     assert r.status_code == 404
 
