@@ -14,8 +14,9 @@ from sqlalchemy import select
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
-from frontdoor.models import Booking, Case, CollectionRound
-from frontdoor.services import audit, bulky, bulky_links, income, outbox, properties
+from caseworker import contact_session
+from frontdoor.models import Booking, Case, CollectionRound, Contact, Customer
+from frontdoor.services import audit, bulky, bulky_links, income, outbox, payments, prefill, properties
 from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
 from frontdoor.services.transitions import TransitionRefused
@@ -91,58 +92,111 @@ def mark(booking_id):
     return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
 
 
+def _caller():
+    """The caller of the contact in progress, if the advisor came from it (tell us once)."""
+    current = contact_session.current()
+    customer = db.session.get(Customer, current["customer_id"]) if current and current.get("customer_id") else None
+    return current, customer
+
+
+def _back_to_contact(booking, message, elsewhere=None):
+    """After booking during a call: the contact counts what was done, and the advisor returns to it."""
+    current = contact_session.current()
+    if current is None:
+        flash(message, "success")
+        return redirect(elsewhere or url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
+    contact = db.session.scalar(select(Contact).where(Contact.case_id == booking.case_id).order_by(Contact.id).limit(1)) \
+        if booking.case_id else None
+    if contact is not None and contact.id not in current["contact_ids"]:
+        contact_session.add_contact(contact.id)
+    if booking.customer_id and not current.get("customer_id"):
+        contact_session.set_customer(booking.customer_id)
+    flash(message + " Read the reference to the caller.", "success")
+    return redirect(url_for("caseworker.contact_current"))
+
+
 @bp.route("/book", methods=["GET", "POST"])
 @staff_required("advisor", "caseworker", "team_lead")
 def book():
-    """An advisor books for a caller: take payment on the same payment page, email the caller a
-    link to pay, or record a free collection."""
+    """An advisor books for a caller: the same items, dates, prices and checks as the resident's
+    pages, with the call guidance beside each step. Take payment on the same payment page, email
+    the caller a link to pay, or record a free collection with a reason."""
     form = EmptyForm()
     errors: dict[str, str] = {}
-    values = request.form
+    current, caller = _caller()
+    known = prefill.facts(caller)
+    values = request.form if request.method == "POST" else {
+        "uprn": known.get("property.uprn", ""), "full_name": known.get("customer.full_name", ""),
+        "email": known.get("customer.email", ""), "phone": known.get("customer.phone", "")}
+    postcode = (request.args.get("postcode") or known.get("property.postcode") or "").strip()
     if form.validate_on_submit():
         prop = properties.by_uprn(values.get("uprn", "").strip())
         if prop is None:
-            errors["uprn"] = "Enter the UPRN of an address we know"
+            errors["uprn"] = "Choose the caller's address"
         answers = {k: values.get(k, "").strip() for k in ("location", "full_name", "email", "phone")}
         for key, message in (("location", "Enter where the items will be left"), ("full_name", "Enter the caller's name")):
             if not answers[key]:
                 errors[key] = message
-        free = values.get("payment") == "free"
-        by_link = values.get("payment") == "link"
-        if free and not values.get("free_reason", "").strip():
+        payment_way = values.get("payment", "")
+        if payment_way not in ("card", "link", "free"):
+            errors["payment"] = "Choose how the caller will pay"
+        if payment_way == "free" and not values.get("free_reason", "").strip():
             errors["free_reason"] = "Enter the reason the collection is free"
-        if by_link and not answers["email"]:
+        if payment_way == "link" and not answers["email"]:
             errors["email"] = "Enter the caller's email address to send them a payment link"
         if not errors:
             raw = {k[len("item-"):]: v for k, v in values.items() if k.startswith("item-") and v.strip()}
             slot = values.get("slot", "")
             try:
-                booking = bulky.hold(prop, raw, whole_number(slot) or 0)
+                booking = bulky.hold(prop, raw, whole_number(slot) or 0, customer=caller)
                 answers = {k: v for k, v in answers.items() if v}
                 answers["address"] = prop.uprn
                 actor = Actor.for_staff(current_user)
-                if free:
-                    bulky.record_free(booking, answers, values["free_reason"], actor, "phone")
+                channel = current["channel"] if current else "phone"
+                if payment_way == "free":
+                    bulky.record_free(booking, answers, values["free_reason"], actor, channel)
                     outbox.commit()
-                    flash(f"Free collection recorded: {booking.reference}", "success")
-                    return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
-                if by_link:
+                    case = db.session.get(Case, booking.case_id)
+                    return _back_to_contact(booking, f"Free collection booked: {case.reference}.")
+                if payment_way == "link":
                     bulky_links.send(booking, answers, actor)
                     outbox.commit()
                     until = bulky_links.held_until(booking)
-                    flash(f"Payment link sent to {answers['email']} for booking {booking.reference}. "
-                          f"The date is held until {until:%H:%M on %-d %B}.", "success")
-                    return redirect(url_for(".book"))
-                payment = bulky.start_payment(booking, answers)
-                payment.purpose = {**payment.purpose, "channel": "phone"}
+                    return _back_to_contact(booking, f"Payment link sent to {answers['email']} for booking {booking.reference}. "
+                                                     f"The date is held until {until:%H:%M on %-d %B}; it is booked when they pay.",
+                                            url_for(".book"))
+                payment = bulky.start_payment(booking, answers, return_endpoint="staff_bulky.payment_return", actor=actor)
+                payment.purpose = {**payment.purpose, "channel": channel, "staff_id": current_user.id}
                 outbox.commit()
                 return redirect(payment.next_url)
             except (FeeError, SlotFull, bulky.BookingRefused) as exc:
                 outbox.rollback()
                 errors["items" if isinstance(exc, FeeError) else "slot"] = str(exc)
-    return render_template("staff_bulky/book.html", title="Book a bulky collection for a caller", form=form,
+    addresses = properties.addresses_at(postcode) if postcode else []
+    guidance = {**{p.id: p.advisor_guidance for p in bulky.definition().pages},
+                **bulky.booking_rules().get("advisor_guidance", {})}
+    return render_template("staff_bulky/book.html", title="Book a bulky collection for the caller", form=form,
                            errors=errors, values=values, items=catalogue(bulky.fees()).values(),
-                           slots=bulky.available_slots(), pounds=pounds)
+                           slots=bulky.available_slots(), pounds=pounds, fees=bulky.fees(), guidance=guidance,
+                           current=current, caller=caller, postcode=postcode, addresses=addresses), (400 if errors else 200)
+
+
+@bp.get("/return/<reference>")
+@staff_required("advisor", "caseworker", "team_lead")
+def payment_return(reference):
+    """Where the payment page sends the advisor back after the caller's card payment: we ask the
+    provider what happened, then return to the contact."""
+    payment = payments.by_reference(reference)
+    if payment is None or payment.booking_id is None:
+        abort(404)
+    payment = payments.confirm(payment)
+    booking = db.session.get(Booking, payment.booking_id)
+    outbox.commit()
+    if payment.status == "success" and booking.case_id:
+        case = db.session.get(Case, booking.case_id)
+        return _back_to_contact(booking, f"Paid {pounds(payment.amount_pence)}. Collection booked: {case.reference}.")
+    flash("The card payment was not completed, so nothing is booked. Try again or email the caller a payment link.", "error")
+    return redirect(url_for(".book"))
 
 
 @bp.get("/income")

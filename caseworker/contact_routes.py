@@ -22,10 +22,11 @@ from frontdoor.services.contacts import GENERAL_ENQUIRY, record_contact
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry, working_calendar
 from frontdoor.services.submissions import SubmissionRejected, question_options, submit
-from workflows.display import address_text
+from frontdoor.services.check_answers import answer_rows
+from workflows.journey import has_own_steps
 from workflows.forms import AddressChoiceForm, ManualAddressForm, PostcodeForm, field_params, page_form
 from workflows.validation import is_manual_address
-from workflows.rules import RuleContext, evaluate_page_rules, property_facts_read
+from workflows.rules import RuleContext, property_facts_read
 
 CONTACT_ROLES = ("advisor", "caseworker", "team_lead")
 
@@ -209,6 +210,19 @@ def _service_or_404(service_id: str):
     return definition
 
 
+# Services with their own steps (items, dates, payment) are raised through their own staff pages,
+# never the generic form: a bulky booking from the generic pages would book nothing.
+OWN_STEPS = {"bulky_waste": "staff_bulky.book"}
+
+
+def _own_steps(definition):
+    if not has_own_steps(definition):
+        return None
+    if definition.id not in OWN_STEPS:
+        abort(404)
+    return redirect(url_for(OWN_STEPS[definition.id], contact=1))
+
+
 def _prefill(definition, customer: Customer | None) -> dict:
     """Tell us once: what the council already knows about the caller fills the form."""
     return prefill.answers_for(definition, customer)
@@ -221,6 +235,8 @@ def raise_begin(service_id):
     if current is None:
         return redirect(url_for(".contact_start"))
     definition = _service_or_404(service_id)
+    if (elsewhere := _own_steps(definition)) is not None:
+        return elsewhere
     draft = contact_session.draft(definition)
     for k, v in _prefill(definition, _customer(current)).items():
         draft["answers"].setdefault(k, v)
@@ -235,36 +251,56 @@ def raise_page(service_id, page_id):
     if current is None:
         return redirect(url_for(".contact_start"))
     definition = _service_or_404(service_id)
+    if (elsewhere := _own_steps(definition)) is not None:
+        return elsewhere
     page = definition.page(page_id)
     if page is None:
         abort(404)
-    answers = contact_session.draft(definition)["answers"]
-    prop = properties.by_uprn(answers[definition.property_question]) if definition.property_question and answers.get(definition.property_question) else None
+    walk = contact_session.walk(definition)
+    answers = walk.answers
+    missing = walk.skipped_before(page)
+    if missing is not None:
+        return redirect(url_for(".raise_page", service_id=service_id, page_id=missing.id))
+    prop = _draft_property(definition, answers)
     if page.is_address:
         return _raise_address(definition, page, answers, prop)
-    form = page_form(page, lambda q: question_options(definition, q, prop), data={q.id: answers.get(q.id) for q in page.questions})
+    if not walk.is_shown(page):
+        abort(404)  # the same show_if the resident's pages obey
+    questions = walk.questions(page)
+    asked = [q for q in questions if q.asks]
+    form = page_form(page, lambda q: question_options(definition, q, prop), data={q.id: answers.get(q.id) for q in asked},
+                     questions=asked)
     rule_error = None
     if form.validate_on_submit():
-        values = {q.id: getattr(form, q.id).data for q in page.questions}
-        contact_session.save_answers(definition, values)
-        rule_error = _page_rule_error(definition, page, {**answers, **values}, prop)
+        walk.record({q.id: getattr(form, q.id).data for q in asked})
+        step = walk.after(page, _rule_context(definition, walk.answers, prop), changing=bool(request.args.get("change")))
+        rule_error = step.rule
         if rule_error is None:
-            following = definition.next_page(page.id)
-            if following is None:
-                return redirect(url_for(".raise_check", service_id=service_id))
-            return redirect(url_for(".raise_page", service_id=service_id, page_id=following.id))
-    fields = [(getattr(form, q.id), field_params(q, False, page.title)) for q in page.questions]
+            return _raise_step(definition, step)
+    fields = [(getattr(form, q.id) if q.asks else None, field_params(q, False, page.title), q) for q in questions]
     return render_template("caseworker/raise_page.html", title=page.title, definition=definition, page=page, form=form,
                            fields=fields, rule_error=rule_error, current=current), (400 if form.errors or rule_error else 200)
 
 
-def _page_rule_error(definition, page, answers, prop):
-    if not page.rules:
-        return None
-    ctx = RuleContext(now=utcnow(), calendar=working_calendar(), answers=answers,
-                      property=properties.rule_facts(prop, property_facts_read(definition)), staff=True)
-    result = evaluate_page_rules(page, ctx)
-    return None if result.ok else result
+def _draft_property(definition, answers):
+    uprn = answers.get(definition.property_question) if definition.property_question else None
+    return properties.by_uprn(uprn) if isinstance(uprn, str) and uprn else None
+
+
+def _rule_context(definition, answers, prop):
+    return RuleContext(now=utcnow(), calendar=working_calendar(), answers=answers,
+                       property=properties.rule_facts(prop, property_facts_read(definition)), staff=True)
+
+
+def _raise_step(definition, step):
+    if step.to_check:
+        return redirect(url_for(".raise_check", service_id=definition.id))
+    return redirect(url_for(".raise_page", service_id=definition.id, page_id=step.page.id))
+
+
+def _after_address(definition, page):
+    walk = contact_session.walk(definition)
+    return _raise_step(definition, walk.after(page, None, changing=bool(request.args.get("change"))))
 
 
 def _raise_address(definition, page, answers, prop):
@@ -278,7 +314,8 @@ def _raise_address(definition, page, answers, prop):
             if not properties.addresses_at(form.postcode.data):
                 form.postcode.errors.append(f"There are no addresses for {form.postcode.data}. Check the postcode with the caller.")
             else:
-                return redirect(url_for(".raise_page", service_id=definition.id, page_id=page.id, postcode=form.postcode.data))
+                return redirect(url_for(".raise_page", service_id=definition.id, page_id=page.id, postcode=form.postcode.data,
+                                        **({"change": 1} if request.args.get("change") else {})))
         return render_template("caseworker/raise_postcode.html", title=page.title, definition=definition, page=page,
                                form=form, current=contact_session.current()), (400 if form.errors else 200)
     check = PostcodeForm(formdata=None, data={"postcode": postcode}, meta={"csrf": False})
@@ -288,11 +325,15 @@ def _raise_address(definition, page, answers, prop):
         return redirect(url_for(".raise_page", service_id=definition.id, page_id=page.id))
     form = AddressChoiceForm(addresses, data={"uprn": answers.get(question.id)})
     if form.validate_on_submit():
-        if answers.get(question.id) != form.uprn.data:
-            contact_session.save_answers(definition, {q.id: None for p in definition.pages for q in p.questions if q.options_from})
-        contact_session.save_answers(definition, {question.id: form.uprn.data})
-        following = definition.next_page(page.id)
-        return redirect(url_for(".raise_page", service_id=definition.id, page_id=following.id) if following else url_for(".raise_check", service_id=definition.id))
+        walk = contact_session.walk(definition)
+        changed = answers.get(question.id) != form.uprn.data
+        walk.record({question.id: form.uprn.data})
+        if changed:  # the old address's bins are not this one's
+            walk.forget_address_dependants()
+            dependant = walk.address_dependant_page()
+            if request.args.get("change") and dependant is not None:
+                return redirect(url_for(".raise_page", service_id=definition.id, page_id=dependant.id))
+        return _after_address(definition, page)
     return render_template("caseworker/raise_address.html", title=page.title, definition=definition, page=page, form=form,
                            postcode=check.postcode.data, current=contact_session.current()), (400 if form.errors else 200)
 
@@ -302,9 +343,8 @@ def _raise_manual_address(definition, page, question, answers):
     typed = answers.get(question.id) if is_manual_address(answers.get(question.id)) else {}
     form = ManualAddressForm(data={k: typed.get(k) for k in ("line1", "line2", "town", "postcode")})
     if form.validate_on_submit():
-        contact_session.save_answers(definition, {question.id: form.address})
-        following = definition.next_page(page.id)
-        return redirect(url_for(".raise_page", service_id=definition.id, page_id=following.id) if following else url_for(".raise_check", service_id=definition.id))
+        contact_session.walk(definition).record({question.id: form.address})
+        return _after_address(definition, page)
     return render_template("caseworker/raise_manual_address.html", title=page.title, definition=definition, page=page,
                            form=form, current=contact_session.current()), (400 if form.errors else 200)
 
@@ -316,8 +356,13 @@ def raise_check(service_id):
     if current is None:
         return redirect(url_for(".contact_start"))
     definition = _service_or_404(service_id)
+    if (elsewhere := _own_steps(definition)) is not None:
+        return elsewhere
     draft = contact_session.draft(definition)
     answers = draft["answers"]
+    missing = contact_session.walk(definition).first_unanswered()
+    if missing is not None:
+        return redirect(url_for(".raise_page", service_id=service_id, page_id=missing.id))
     form = FlaskForm()
     problems = {}
     if form.validate_on_submit():
@@ -342,17 +387,6 @@ def raise_check(service_id):
             note = f" It duplicates {result.duplicate_of.reference}." if result.duplicate_of else ""
             flash(f"Request {result.case.reference} raised.{note} Read the reference to the caller.", "success")
             return redirect(url_for(".contact_current"))
-    prop = properties.by_uprn(answers[definition.property_question]) if definition.property_question and answers.get(definition.property_question) else None
-    rows = []
-    for page in definition.pages:
-        for q in page.questions:
-            value = answers.get(q.id)
-            if q.type == "address":
-                value = prop.single_line if prop else address_text(value)
-            elif q.type == "radios":
-                value = dict(question_options(definition, q, prop) or list(q.options)).get(str(value), "")
-            rows.append({"key": {"text": q.check_label}, "value": {"text": value or "Not given"},
-                         "actions": {"items": [{"href": url_for(".raise_page", service_id=service_id, page_id=page.id),
-                                                "text": "Change", "visuallyHiddenText": q.check_label.lower()}]}})
+    rows = answer_rows(definition, answers, lambda p: url_for(".raise_page", service_id=service_id, page_id=p.id, change=1))
     return render_template("caseworker/raise_check.html", title="Check the answers with the caller", definition=definition,
                            rows=rows, form=form, problems=problems, current=current), (400 if problems else 200)

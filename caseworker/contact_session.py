@@ -8,6 +8,7 @@ import time
 from flask import session
 
 from workflows import Definition
+from workflows.journey import Journey
 
 KEY = "staff_contact"
 
@@ -65,3 +66,20 @@ def save_answers(definition: Definition, values: dict) -> None:
 def finish(definition: Definition) -> None:
     session[KEY].get("drafts", {}).pop(definition.id, None)
     session.modified = True
+
+
+class ContactStore:
+    """A request's draft answers inside the advisor's contact, as the engine's AnswerStore."""
+
+    def __init__(self, definition: Definition):
+        self.definition = definition
+
+    def answers(self) -> dict:
+        return draft(self.definition)["answers"]
+
+    def save(self, values: dict) -> None:
+        save_answers(self.definition, values)
+
+
+def walk(definition: Definition) -> Journey:
+    return Journey(definition, ContactStore(definition))

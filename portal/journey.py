@@ -10,6 +10,7 @@ import secrets
 from flask import session
 
 from workflows import Definition
+from workflows.journey import Journey, first_unanswered
 
 
 def draft(definition: Definition) -> dict:
@@ -40,28 +41,23 @@ def finish(definition: Definition) -> None:
     session.modified = True
 
 
+class SessionStore:
+    """The resident's draft answers as the engine's AnswerStore."""
+
+    def __init__(self, definition: Definition):
+        self.definition = definition
+
+    def answers(self) -> dict:
+        return draft(self.definition)["answers"]
+
+    def save(self, values: dict) -> None:
+        save_answers(self.definition, {k: v for k, v in values.items() if v is not None})
+        forget_answers(self.definition, [k for k, v in values.items() if v is None])
+
+
+def walk(definition: Definition) -> Journey:
+    return Journey(definition, SessionStore(definition))
+
+
 def first_unanswered_page(definition: Definition, answers: dict):
-    """The first shown page with a required answer missing: pages cannot be skipped by URL."""
-    for page in definition.visible_pages(answers):
-        for q in definition.visible_questions(page, answers):
-            if q.asks and q.required and q.id not in answers:
-                return page
-    return None
-
-
-def forget_hidden(definition: Definition) -> None:
-    """Answers to questions a later change has hidden are dropped, not kept and not sent."""
-    answers = draft(definition)["answers"]
-    while True:
-        shown = {q.id for p in definition.visible_pages(answers) for q in definition.visible_questions(p, answers)}
-        hidden = [qid for qid in answers if qid not in shown]
-        if not hidden:
-            return
-        forget_answers(definition, hidden)
-
-
-def pages_before(definition: Definition, page_id: str):
-    for page in definition.pages:
-        if page.id == page_id:
-            return
-        yield page
+    return first_unanswered(definition, answers)

@@ -24,10 +24,10 @@ from portal import journey
 from portal.access import grant_booking, grant_subscription, grant_tracked, may_see_tracked
 from markupsafe import Markup
 
-from workflows.display import display_answer, display_lines
+from frontdoor.services.check_answers import answer_rows
 from workflows.validation import is_manual_address
 from workflows.forms import AddressChoiceForm, ManualAddressForm, PostcodeForm, field_params, page_form
-from workflows.rules import RuleContext, evaluate_page_rules, property_facts_read
+from workflows.rules import RuleContext, property_facts_read
 
 bp = Blueprint("portal", __name__, template_folder="templates")
 
@@ -68,16 +68,17 @@ def page(service_id, page_id):
     page = definition.page(page_id)
     if page is None:
         abort(404)
-    answers = journey.draft(definition)["answers"]
-    missing = next((p for p in journey.pages_before(definition, page_id) if p is journey.first_unanswered_page(definition, answers)), None)
+    walk = journey.walk(definition)
+    answers = walk.answers
+    missing = walk.skipped_before(page)
     if missing is not None:
         return redirect(url_for(".page", service_id=service_id, page_id=missing.id))
     if page.is_address:
         return _address_page(definition, page, answers)
-    if not any(p.id == page.id for p in definition.visible_pages(answers)):
+    if not walk.is_shown(page):
         abort(404)  # a page hidden by show_if cannot be reached by URL
     prop = _property(answers, definition)
-    questions = definition.visible_questions(page, answers)
+    questions = walk.questions(page)
     asked = [q for q in questions if q.asks]
     form = page_form(page, lambda q: question_options(definition, q, prop),
                      data={q.id: answers.get(q.id) for q in asked}, questions=asked)
@@ -99,9 +100,7 @@ def page(service_id, page_id):
         for qid, records in pending.items():
             if records:
                 values[qid] = uploads.save(records)
-        journey.save_answers(definition, {k: v for k, v in values.items() if v is not None})
-        journey.forget_answers(definition, [k for k, v in values.items() if v is None])
-        journey.forget_hidden(definition)
+        walk.record(values)
         return _after_page(definition, page)
     single = len(questions) == 1 and questions[0].asks
     fields = [(getattr(form, q.id) if q.asks else None, field_params(q, single, page.title), q) for q in questions]
@@ -133,12 +132,13 @@ def _address_page(definition, page, answers):
         return redirect(url_for(".page", service_id=definition.id, page_id=page.id))
     form = AddressChoiceForm(addresses, data={"uprn": answers.get(question.id)})
     if form.validate_on_submit():
+        walk = journey.walk(definition)
         changed = answers.get(question.id) != form.uprn.data
-        journey.save_answers(definition, {question.id: form.uprn.data})
+        walk.record({question.id: form.uprn.data})
         if changed:  # answers that depended on the old address (its bins) must be asked again
-            journey.forget_answers(definition, [q.id for p in definition.pages for q in p.questions if q.options_from])
+            walk.forget_address_dependants()
             if request.args.get("change"):
-                dependant = next((p for p in definition.pages if any(q.options_from for q in p.questions)), None)
+                dependant = walk.address_dependant_page()
                 if dependant is not None:
                     return redirect(url_for(".page", service_id=definition.id, page_id=dependant.id))
         return _after_page(definition, page)
@@ -169,55 +169,32 @@ def _change_arg():
 
 
 def _after_page(definition, page):
-    answers = journey.draft(definition)["answers"]
+    walk = journey.walk(definition)
+    ctx = None
     if page.rules:
-        prop = _property(answers, definition)
-        ctx = RuleContext(now=utcnow(), calendar=working_calendar(), answers=answers,
+        prop = _property(walk.answers, definition)
+        ctx = RuleContext(now=utcnow(), calendar=working_calendar(), answers=walk.answers,
                           property=properties.rule_facts(prop, property_facts_read(definition)), staff=False)
-        result = evaluate_page_rules(page, ctx)
-        if not result.ok:
-            return render_template("portal/rule_failed.html", title=result.title, result=result, definition=definition,
-                                   back=url_for(".page", service_id=definition.id, page_id=page.id))
-    following = definition.next_page(page.id, answers)
-    if request.args.get("change") or following is None:
-        missing = journey.first_unanswered_page(definition, answers)
-        if missing is not None:
-            return redirect(url_for(".page", service_id=definition.id, page_id=missing.id))
+    step = walk.after(page, ctx, changing=bool(request.args.get("change")))
+    if step.rule is not None:
+        return render_template("portal/rule_failed.html", title=step.rule.title, result=step.rule, definition=definition,
+                               back=url_for(".page", service_id=definition.id, page_id=page.id))
+    if step.to_check:
         return redirect(url_for(".check", service_id=definition.id))
-    return redirect(url_for(".page", service_id=definition.id, page_id=following.id))
+    return redirect(url_for(".page", service_id=definition.id, page_id=step.page.id))
 
 
 def _back_url(definition, page):
-    answers = journey.draft(definition)["answers"]
-    before = [p for p in journey.pages_before(definition, page.id) if p in definition.visible_pages(answers)]
+    before = journey.walk(definition).previous_page(page)
     if request.args.get("change"):
         return url_for(".check", service_id=definition.id)
     if before:
-        return url_for(".page", service_id=definition.id, page_id=before[-1].id)
+        return url_for(".page", service_id=definition.id, page_id=before.id)
     return url_for(".start", service_id=definition.id)
 
 
 def _answer_rows(definition, answers):
-    prop = _property(answers, definition)
-    rows = []
-    for page in definition.visible_pages(answers):
-        for q in definition.visible_questions(page, answers):
-            if not q.asks:
-                continue
-            value = answers.get(q.id)
-            if q.type == "address" and prop is None and is_manual_address(value):
-                shown = {"html": Markup("<br>").join(display_lines(q, value))}
-            elif q.type == "address":
-                shown = {"text": prop.single_line if prop else ""}
-            else:
-                shown = {"text": display_answer(q, value, question_options(definition, q, prop)) or "Not given"}
-            rows.append({
-                "key": {"text": q.check_label},
-                "value": shown,
-                "actions": {"items": [{"href": url_for(".page", service_id=definition.id, page_id=page.id, change=1),
-                                        "text": "Change", "visuallyHiddenText": q.check_label.lower()}]},
-            })
-    return rows
+    return answer_rows(definition, answers, lambda p: url_for(".page", service_id=definition.id, page_id=p.id, change=1))
 
 
 @bp.route("/services/<service_id>/check", methods=["GET", "POST"])

@@ -230,6 +230,9 @@ BOOKING = {
         "hold_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
         "round_stream": {"type": "string", "minLength": 1},
         "reminder_days": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 60}},
+        # What an advisor says on each of the booking's own steps when booking for a caller.
+        "advisor_guidance": {"type": "object", "additionalProperties": False,
+                             "properties": {k: {"type": "string"} for k in ("items", "date", "payment")}},
     },
 }
 

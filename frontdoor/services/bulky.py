@@ -12,7 +12,8 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from frontdoor.extensions import db
-from frontdoor.models import Booking, BookingSlot, Case, CollectionRound, Customer, Payment, Property, SlotHold
+from frontdoor.models import (Booking, BookingSlot, Case, CollectionRound, Customer, Payment, Property, SlotHold,
+                              StaffUser)
 from frontdoor.models.base import utcnow
 from frontdoor.services import notifications, payments, slots
 from frontdoor.services.actors import Actor
@@ -156,8 +157,9 @@ def _summary(booking: Booking) -> str:
 @payments.on_success("bulky_booking")
 def _booking_paid(payment: Payment) -> None:
     booking = db.session.get(Booking, payment.booking_id)
-    confirm(booking, Actor.resident(), "web" if payment.purpose.get("channel") is None else payment.purpose["channel"],
-            payment=payment)
+    staff = db.session.get(StaffUser, payment.purpose["staff_id"]) if payment.purpose.get("staff_id") else None
+    confirm(booking, Actor.for_staff(staff) if staff else Actor.resident(),
+            "web" if payment.purpose.get("channel") is None else payment.purpose["channel"], payment=payment)
 
 
 def confirm(booking: Booking, actor: Actor, channel: str, payment: Payment | None = None,

@@ -28,6 +28,7 @@ from workflows import Definition
 from workflows.rules import (RuleContext, RuleResult, dedupe_key, duplicate_key, duplicate_window_start,
                              evaluate_page_rules, property_facts_read)
 from workflows.conditions import holds
+from workflows.journey import shown_questions
 from workflows.validation import check_answer, check_manual_address, is_manual_address
 
 
@@ -79,26 +80,21 @@ def _validated(definition: Definition, answers: dict, actor: Actor, now: datetim
     # Visibility is judged on the clean answers so far, page by page: an answer to a question the
     # resident never saw (a tampered or stale field) is dropped, never stored.
     today = working_calendar().local(now).date()
-    for page in definition.pages:
-        if not holds(page.show_if, clean):
+    for _, q in shown_questions(definition, clean):  # the walk every channel's pages take
+        if q.type == "address":
+            if prop is not None:
+                clean[q.id] = prop.uprn
+            elif manual is not None and q.id == definition.property_question:
+                clean[q.id] = manual
             continue
-        for q in page.questions:
-            if not q.asks or not holds(q.show_if, clean):
-                continue
-            if q.type == "address":
-                if prop is not None:
-                    clean[q.id] = prop.uprn
-                elif manual is not None and q.id == definition.property_question:
-                    clean[q.id] = manual
-                continue
-            value, error = check_answer(q, answers.get(q.id), question_options(definition, q, prop), today=today,
-                                        bounds=council_bounds())
-            if error is None and q.type == "file" and value and not all(uploads.exists(f) for f in value):
-                error = f"{q.check_label} is not valid"
-            if error:
-                errors[q.id] = error
-            elif value is not None:
-                clean[q.id] = value
+        value, error = check_answer(q, answers.get(q.id), question_options(definition, q, prop), today=today,
+                                    bounds=council_bounds())
+        if error is None and q.type == "file" and value and not all(uploads.exists(f) for f in value):
+            error = f"{q.check_label} is not valid"
+        if error:
+            errors[q.id] = error
+        elif value is not None:
+            clean[q.id] = value
     if errors:
         raise SubmissionRejected(errors)
     ctx = RuleContext(now=now, calendar=working_calendar(), answers=clean,

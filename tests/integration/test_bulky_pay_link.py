@@ -37,7 +37,7 @@ def test_advisor_sends_a_payment_link_and_the_caller_pays_once(client, login_as)
             "full_name": "Pat Caller", "payment": "link"}
     r = post_form(client, "/staff/bulky/book", data)
     body = r.get_data(as_text=True)
-    assert r.status_code == 200 and "govuk-error-summary" in body and "to send them a payment link" in body
+    assert r.status_code == 400 and "govuk-error-summary" in body and "to send them a payment link" in body
     assert db.session.scalar(select(Booking)) is None
     r = post_form(client, "/staff/bulky/book", {**data, "email": "pat@example.com"})
     assert r.status_code == 302 and r.location.endswith("/staff/bulky/book")

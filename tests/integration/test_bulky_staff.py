@@ -63,7 +63,7 @@ def test_advisor_records_a_free_collection_with_a_reason(client, login_as):
     data = {"uprn": prop.uprn, "item-table": "1", "slot": str(slot.id), "location": "Drive", "full_name": "Pat Caller",
             "payment": "free"}
     r = post_form(client, "/staff/bulky/book", data)
-    assert r.status_code == 200 and "Enter the reason the collection is free" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "Enter the reason the collection is free" in r.get_data(as_text=True)
     r = post_form(client, "/staff/bulky/book", {**data, "free_reason": "Concession"})
     assert r.status_code == 302
     booking = db.session.scalar(select(Booking))
@@ -102,3 +102,33 @@ def test_income_report_by_day_service_and_fund_code_for_team_leads_only(client, 
     assert any(line.endswith(f"bulky_waste,BULKY-4101,1,{payment.amount_pence},1,{payment.amount_pence},0")
                for line in csv[1:]), csv
     assert client.get(f"/staff/bulky/income?start={today}&end=2000-01-01").status_code == 400
+
+
+def test_raising_bulky_waste_from_a_call_books_through_the_booking_page_and_returns_to_the_contact(client, login_as):
+    from frontdoor.models import Contact
+    from frontdoor.services.customers import find_or_create
+
+    slot = bulky_slot()
+    prop = factories.property_()
+    customer = find_or_create("Pat Caller", "pat@example.com", "020 7946 0018", prop)
+    login_as("advisor")
+    db.session.commit()
+    post_form(client, "/staff/contacts/new", {"channel": "phone", "reason": "bulky_waste", "customer": str(customer.id)},
+              get_url=f"/staff/contacts/new?customer={customer.id}")
+    r = client.get("/staff/contacts/current/raise/bulky_waste")
+    assert "/staff/bulky/book" in r.location  # never the generic form, which books nothing
+    assert "/staff/bulky/book" in client.get("/staff/contacts/current/raise/bulky_waste/details").location
+    page = client.get(r.location).get_data(as_text=True)
+    assert prop.single_line in page and 'value="Pat Caller"' in page and "Say to the caller" in page
+    r = post_form(client, "/staff/bulky/book", {"uprn": prop.uprn, "item-table": "1", "slot": str(slot.id),
+                                               "location": "Drive", "full_name": "Pat Caller", "payment": "card"})
+    r = post_form(client, r.location, {"outcome": "success"})
+    r = client.get(r.location)
+    assert r.status_code == 302 and r.location.endswith("/staff/contacts/current")
+    booking = db.session.scalar(select(Booking))
+    case = db.session.get(Case, booking.case_id)
+    assert booking.status == "confirmed" and booking.items == {"table": 1} and booking.slot_id == slot.id
+    assert (case.channel, case.customer_id) == ("phone", customer.id)
+    contact = db.session.scalar(select(Contact).where(Contact.case_id == case.id))
+    assert contact.staff_id is not None and contact.channel == "phone"
+    assert case.reference in client.get("/staff/contacts/current").get_data(as_text=True)

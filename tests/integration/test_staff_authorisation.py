@@ -72,6 +72,7 @@ EXPECTED = {
     ("staff_bulky.mark", "POST"): WORKERS,
     ("staff_bulky.book", "GET"): ALL_STAFF,
     ("staff_bulky.book", "POST"): ALL_STAFF,
+    ("staff_bulky.payment_return", "GET"): ALL_STAFF,  # back from the caller's card payment to the contact
     ("staff_bulky.income_report", "GET"): {"team_lead", "admin"},
     # Dashboards (issue 7): managers; unit costs are an admin's setting.
     ("dashboards.index", "GET"): {"team_lead", "admin"},

@@ -1,7 +1,7 @@
 """contact rule outcome: the repeat rule's outcome where it disagrees with the advisor's choice
 
 Revision ID: 0180_console_rule_outcome
-Revises: 0170
+Revises: 0180_sec_draft_uploads
 Create Date: 2026-12-10 09:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0180_console_rule_outcome"
-down_revision = "0170"
+down_revision = "0180_sec_draft_uploads"
 branch_labels = None
 depends_on = None
 
