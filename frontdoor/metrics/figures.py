@@ -1,9 +1,9 @@
-"""The figures, defined once (ARCHITECTURE.md "Metrics, defined once"), read from the narrow rollups.
+"""The figures read from the narrow rollups. Each rule (which contacts or cases a figure counts) is
+in metrics/definitions.py; this module sums and divides.
 
-- Digital share: web + api contacts / all contacts.
-- First-contact resolution: assisted (phone, face_to_face, email) contacts with outcome
-  resolved_first_contact / assisted contacts that were not progress chases or repeats.
-- Avoidable contact: (progress_chase + repeat) / all contacts.
+- Digital share: digital contacts / all contacts.
+- First-contact resolution: FCR_NUMERATOR / FCR_DENOMINATOR.
+- Avoidable contact: avoidable contacts / all contacts.
 - SLA compliance: cases closed by their due time / cases closed; and open cases past due (live).
 - Cost to serve: contacts x unit cost per channel; saving = the same volume at last period's mix - actual.
 - Satisfaction: mean feedback score (1-5) given in the period.
@@ -14,10 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Date, and_, case, cast, func, literal, null, select, union_all
 
 from frontdoor.extensions import db
 from frontdoor.metrics import snapshots
+from frontdoor.metrics.definitions import (
+    ALL_CONTACTS, AVOIDABLE_CONTACTS, CHANNELS, DIGITAL_CONTACTS, FCR_DENOMINATOR, FCR_NUMERATOR, closed_in_sla_sql,
+    past_due_sql,
+)
 from frontdoor.metrics.filters import Filters
 from frontdoor.metrics.localday import day_start_utc
 from frontdoor.models import (
@@ -25,11 +29,6 @@ from frontdoor.models import (
     Feedback, Property, StaffUser, Team,
 )
 from frontdoor.models.base import utcnow
-from frontdoor.models.cases import CHANNELS
-
-DIGITAL = ("web", "api")
-ASSISTED = ("phone", "face_to_face", "email")
-AVOIDABLE = ("progress_chase", "repeat")
 TARGET_DIGITAL = 0.90
 # Socitm channel value benchmarking; email and letter take the phone figure, api the web figure (DOMAIN.md).
 DEFAULT_PENCE = {"face_to_face": 862, "phone": 283, "web": 15, "email": 283, "letter": 283, "api": 15}
@@ -57,19 +56,21 @@ class ContactFigures:
     team_fcr: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def add(self, service: str, channel: str, outcome: str, team_id: int, n: int) -> None:
-        self.total += n
+        """n contacts of one service, channel, outcome and team: each figure whose rule holds counts them."""
+        if ALL_CONTACTS.holds(channel, outcome):
+            self.total += n
         self.by_channel[channel] += n
         self.by_service[service][channel] += n
-        if channel in DIGITAL:
+        if DIGITAL_CONTACTS.holds(channel, outcome):
             self.digital += n
-        if outcome in AVOIDABLE:
+        if AVOIDABLE_CONTACTS.holds(channel, outcome):
             self.avoidable += n
-        elif channel in ASSISTED:
+        if FCR_DENOMINATOR.holds(channel, outcome):
             self.assisted += n
             self.team_fcr[team_id][1] += n
-            if outcome == "resolved_first_contact":
-                self.resolved_first += n
-                self.team_fcr[team_id][0] += n
+        if FCR_NUMERATOR.holds(channel, outcome):
+            self.resolved_first += n
+            self.team_fcr[team_id][0] += n
 
     @property
     def digital_share(self):
@@ -156,7 +157,7 @@ def contact_period_figures(f: Filters, previous: Filters) -> tuple[ContactFigure
                      .where(*_where(t, span, col=col)).group_by(bucket, t.service, t.channel, t.outcome, t.team_id))
         window = f.__class__(f.period, first, f.end, f.service, f.team_id, f.channel)
         trend_q = (select(literal(0), col, literal(""), literal(""), literal(""), literal(0), func.sum(t.contacts),
-                          func.sum(case((t.channel.in_(DIGITAL), t.contacts), else_=0)))
+                          func.sum(case((DIGITAL_CONTACTS.sql(t.channel, t.outcome), t.contacts), else_=0)))
                    .where(*_where(t, window, col=col)).group_by(col))
         for which, month, service, channel, outcome, team_id, n, digital in db.session.execute(
                 union_all(figures_q, trend_q)).all():
@@ -242,12 +243,12 @@ def past_due_query(f: Filters, count=False):
     if count:
         snapped = snapshots.past_due_count(f.service, f.team_id, f.channel) if not f.ward else None
         return snapped if snapped is not None else past_due_live_count(f)
-    conds = [Case.state_category != "closed", Case.sla_due_at < utcnow(), *case_conditions(f)]
+    conds = [past_due_sql(Case.state_category, Case.sla_due_at, utcnow()), *case_conditions(f)]
     return select(Case).where(*conds).order_by(Case.sla_due_at, Case.id)
 
 
 def past_due_live_count(f: Filters) -> int:
-    conds = [Case.state_category != "closed", Case.sla_due_at < utcnow(), *case_conditions(f)]
+    conds = [past_due_sql(Case.state_category, Case.sla_due_at, utcnow()), *case_conditions(f)]
     return db.session.scalar(select(func.count()).select_from(Case).where(*conds)) or 0
 
 
@@ -280,14 +281,14 @@ def trend(f: Filters, months: int = 12) -> list[dict]:
     t, col = (ContactWardDaily, ContactWardDaily.day) if f.ward else (ContactDaily, ContactDaily.day)
     g = f.__class__(f.period, first, f.end, f.service, f.team_id, f.channel, f.ward)
     per = _months(first, f.end)
-    digital = func.sum(case((t.channel.in_(DIGITAL), t.contacts), else_=0))
+    digital = func.sum(case((DIGITAL_CONTACTS.sql(t.channel, t.outcome), t.contacts), else_=0))
     # Whole months before the end month come from the monthly rollup (when no ward is chosen).
     if not f.ward and f.end.replace(day=1) > first:
         m = ContactMonthly
         whole = f.__class__(f.period, first, f.end.replace(day=1) - timedelta(days=1), f.service, f.team_id,
                             f.channel)
         for month, d, n in db.session.execute(
-                select(m.month, func.sum(case((m.channel.in_(DIGITAL), m.contacts), else_=0)), func.sum(m.contacts))
+                select(m.month, func.sum(case((DIGITAL_CONTACTS.sql(m.channel, m.outcome), m.contacts), else_=0)), func.sum(m.contacts))
                 .where(*_where(m, whole, col=m.month)).group_by(m.month)).all():
             per[month] = [int(d or 0), int(n or 0)]
         g = f.__class__(f.period, f.end.replace(day=1), f.end, f.service, f.team_id, f.channel)
@@ -356,8 +357,7 @@ def base_contact_figures(f: Filters) -> ContactFigures:
 
 def base_sla(f: Filters) -> dict:
     start, end = day_start_utc(f.start), day_start_utc(f.end + timedelta(days=1))
-    in_sla = func.sum(func.coalesce(
-        (or_(Case.sla_due_at.is_(None), Case.closed_at <= Case.sla_due_at)).cast(db.Integer), 0))
+    in_sla = func.sum(case((closed_in_sla_sql(Case.closed_at, Case.sla_due_at), 1), else_=0))
     rows = db.session.execute(
         select(Case.workflow_id, func.count(), in_sla)
         .where(Case.state_category == "closed", Case.closed_at >= start, Case.closed_at < end, *case_conditions(f))
@@ -370,11 +370,11 @@ def base_sla(f: Filters) -> dict:
 def base_advisor_fcr(f: Filters) -> dict:
     from frontdoor.models import Contact
 
-    resolved = func.sum(case((Contact.outcome == "resolved_first_contact", 1), else_=0))
+    resolved = func.sum(case((FCR_NUMERATOR.sql(Contact.channel, Contact.outcome), 1), else_=0))
     stmt = (select(Contact.staff_id, resolved, func.count()).select_from(Contact)
             .where(Contact.started_at >= day_start_utc(f.start),
                    Contact.started_at < day_start_utc(f.end + timedelta(days=1)),
-                   Contact.staff_id.is_not(None), Contact.channel.in_(ASSISTED), Contact.outcome.not_in(AVOIDABLE)))
+                   Contact.staff_id.is_not(None), FCR_DENOMINATOR.sql(Contact.channel, Contact.outcome)))
     if f.service:
         stmt = stmt.where(Contact.reason == f.service)
     if f.channel:

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
-from frontdoor.models.cases import CHANNELS
+from frontdoor.metrics.definitions import CHANNELS
 
 
 class UnitCostsForm(FlaskForm):

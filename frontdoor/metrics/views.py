@@ -7,17 +7,17 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.metrics import charts, figures
+from frontdoor.metrics.definitions import CHANNELS, CONTACT_RULES, closed_in_sla_sql, label
 from frontdoor.metrics.filters import FilterError, Filters, parse
 from frontdoor.metrics.localday import LONDON, day_start_utc
 from frontdoor.models import Case, Contact, Customer, Property, StaffUser, Team
 from frontdoor.models.base import utcnow
-from frontdoor.models.cases import CHANNELS
 from frontdoor.services import visibility
 
 bp = Blueprint("dashboards", __name__)
@@ -25,11 +25,7 @@ PAGE_SIZE = 50
 
 # figure -> (what it lists, a description)
 FIGURES = {
-    "contacts": ("contacts", "All contacts"),
-    "digital": ("contacts", "Contacts on web or api"),
-    "assisted": ("contacts", "Assisted contacts that were not progress chases or repeats (the FCR denominator)"),
-    "resolved_first": ("contacts", "Assisted contacts resolved at first contact"),
-    "avoidable": ("contacts", "Progress chases and repeats"),
+    **{name: ("contacts", rule.description) for name, rule in CONTACT_RULES.items()},
     "closed": ("cases", "Cases closed"),
     "closed_in_sla": ("cases", "Cases closed by their due time"),
     "past_due": ("cases", "Open cases past their due time, now"),
@@ -115,14 +111,7 @@ def _contact_rows(f: Filters, figure: str):
                 .outerjoin(Customer, Customer.id == Contact.customer_id)
                 .outerjoin(cust_prop, cust_prop.c.id == Customer.property_id)
                 .where(func.coalesce(case_prop.c.ward, cust_prop.c.ward) == f.ward))
-    if figure == "digital":
-        stmt = stmt.where(Contact.channel.in_(figures.DIGITAL))
-    elif figure == "assisted":
-        stmt = stmt.where(Contact.channel.in_(figures.ASSISTED), Contact.outcome.not_in(figures.AVOIDABLE))
-    elif figure == "resolved_first":
-        stmt = stmt.where(Contact.channel.in_(figures.ASSISTED), Contact.outcome == "resolved_first_contact")
-    elif figure == "avoidable":
-        stmt = stmt.where(Contact.outcome.in_(figures.AVOIDABLE))
+    stmt = stmt.where(CONTACT_RULES[figure].sql(Contact.channel, Contact.outcome))
     return stmt.order_by(Contact.started_at, Contact.id)
 
 
@@ -133,7 +122,7 @@ def _case_rows(f: Filters, figure: str):
         stmt = select(Case).where(Case.state_category == "closed", Case.closed_at >= day_start_utc(f.start),
                                   Case.closed_at < day_start_utc(f.end + timedelta(days=1)), *figures.case_conditions(f))
         if figure == "closed_in_sla":
-            stmt = stmt.where(or_(Case.sla_due_at.is_(None), Case.closed_at <= Case.sla_due_at))
+            stmt = stmt.where(closed_in_sla_sql(Case.closed_at, Case.sla_due_at))
         stmt = stmt.order_by(Case.closed_at, Case.id)
     return stmt
 
