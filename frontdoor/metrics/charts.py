@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from frontdoor.metrics.definitions import CHANNEL_LABELS
+
 # (fill colour, pattern id): each channel has its own pattern too.
 CHANNEL_STYLE = {
     "web": ("#0b5e55", "none"), "api": ("#1d70b8", "dots"), "phone": ("#d4351c", "stripes"),
@@ -66,7 +68,7 @@ def stacked_mix(uid: str, rows: list[tuple[str, dict[str, int]]], channels: tupl
     for ch in channels:
         colour, pattern = CHANNEL_STYLE[ch]
         out.append(_swatch(legend_x, 6, colour, pattern) +
-                   f'<text x="{legend_x + 22}" y="19" font-size="12">{escape(ch.replace("_", " "))}</text>')
+                   f'<text x="{legend_x + 22}" y="19" font-size="12">{escape(CHANNEL_LABELS[ch])}</text>')
         legend_x += 115
     for i, (name, counts) in enumerate(rows):
         top = 40 + i * (bar_h + gap)
@@ -84,7 +86,7 @@ def stacked_mix(uid: str, rows: list[tuple[str, dict[str, int]]], channels: tupl
                 out.append(f'<rect x="{cursor:.1f}" y="{top}" width="{width:.1f}" height="{bar_h}" fill="url(#p-{pattern})" opacity="0.6"/>')
             if width > 60:
                 out.append(f'<text x="{cursor + 4:.1f}" y="{top + 18}" font-size="11" fill="#fff" stroke="#0b0c0c" '
-                           f'stroke-width="0.3">{escape(ch.replace("_", " "))} {share * 100:.0f}%</text>')
+                           f'stroke-width="0.3">{escape(CHANNEL_LABELS[ch])} {share * 100:.0f}%</text>')
             cursor += width
     out.append("</svg>")
     return Markup("".join(out))

@@ -13,7 +13,9 @@ from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.metrics import charts, figures
-from frontdoor.metrics.definitions import CHANNELS, CONTACT_RULES, closed_in_sla_sql, label
+from frontdoor.metrics.definitions import (
+    CHANNELS, CONTACT_RULES, FCR_EXPLAINED, PAST_DUE_EXPLAINED, closed_in_sla_sql, label,
+)
 from frontdoor.metrics.filters import FilterError, Filters, parse
 from frontdoor.metrics.localday import LONDON, day_start_utc
 from frontdoor.models import Case, Contact, Customer, Property, StaffUser, Team
@@ -81,15 +83,15 @@ def index():
     f, (services, teams, wards) = _filters()
     data = figures.dashboard(f, teams=dict(teams))
     c = data["contacts"]
-    mix_rows = sorted(((s.replace("_", " ").capitalize(), dict(v)) for s, v in c.by_service.items()))
+    mix_rows = sorted(((label(s), dict(v)) for s, v in c.by_service.items()))
     return render_template(
         "dashboards/index.html", title="Dashboards", d=data, f=f, services=services, teams=teams, wards=wards,
-        channels=CHANNELS, periods=("week", "month", "quarter", "year", "custom"),
+        channels=CHANNELS, fcr_explained=FCR_EXPLAINED, past_due_explained=PAST_DUE_EXPLAINED, periods=("week", "month", "quarter", "year", "custom"),
         trend_svg=charts.trend_line("trend", data["trend"], data["target"]),
         mix_svg=charts.stacked_mix("mix", mix_rows, CHANNELS),
         team_svg=charts.bars("teamfcr", "First-contact resolution by team", [(t["name"], t["fcr"]) for t in data["team_fcr"]]),
         advisor_svg=charts.bars("advfcr", "First-contact resolution by advisor", [(a["name"], a["fcr"]) for a in data["advisor_fcr"]]),
-        sla_svg=charts.bars("sla", "SLA compliance by service", [(s.replace("_", " ").capitalize(), v["compliance"])
+        sla_svg=charts.bars("sla", "SLA compliance by service", [(label(s), v["compliance"])
                                                                  for s, v in sorted(data["sla"]["by_service"].items())]),
     )
 
@@ -147,11 +149,13 @@ def _rows(f: Filters, figure: str, page: int | None):
         stmt = stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     if kind == "contacts":
         head = ["Contact", "Started (London)", "Service", "Channel", "Outcome", "Case", "Advisor"]
-        rows = [[str(c.id), _local(c.started_at), c.reason, c.channel, c.outcome, ref or "", name or ""]
+        rows = [[str(c.id), _local(c.started_at), label(c.reason), label(c.channel), label(c.outcome), ref or "",
+                 name or ""]
                 for c, ref, name in db.session.execute(stmt).all()]
     else:
         head = ["Case", "Service", "Channel", "State", "Due (London)", "Closed (London)"]
-        rows = [[k.reference, k.workflow_id, k.channel, k.state, _local(k.sla_due_at), _local(k.closed_at)]
+        rows = [[k.reference, label(k.workflow_id), label(k.channel), label(k.state), _local(k.sla_due_at),
+                 _local(k.closed_at)]
                 for k in db.session.scalars(stmt).all()]
     return head, rows, total
 
@@ -189,10 +193,17 @@ def _csv(name: str, head: list[str], rows: list[list]) -> Response:
     writer = csv.writer(buf)
     writer.writerow(head)
     for row in rows:
-        # Neutralise spreadsheet formulas in text cells.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow([_safe_cell(v) for v in row])
     return Response(buf.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _safe_cell(v):
+    """Neutralise a spreadsheet formula: only a text cell that starts with = + - or @ gains an apostrophe."""
+    return "'" + v if isinstance(v, str) and v[:1] and v[0] in "=+-@" else v
+
+
+FCR_DENOMINATOR_HEADER = "assisted (phone, face to face, email; not chases, repeats or letters)"
 
 
 def _fmt(v):
@@ -212,22 +223,28 @@ def export(name: str):
     d = figures.dashboard(f)
     c = d["contacts"]
     if name == "channels":
-        rows_ = [[ch, v["contacts"], f"{v['pence'] / 100:.2f}", f"{v['cost'] / 100:.2f}"] for ch, v in d["cost"]["by_channel"].items()]
+        rows_ = [[label(ch), v["contacts"], f"{v['pence'] / 100:.2f}", f"{v['cost'] / 100:.2f}"] for ch, v in d["cost"]["by_channel"].items()]
         return _csv(f"channels_{stamp}", ["channel", "contacts", "unit_cost_gbp", "cost_gbp"], rows_)
     if name == "services":
-        rows_ = [[s] + [v.get(ch, 0) for ch in CHANNELS] + [sum(v.values())] for s, v in sorted(c.by_service.items())]
-        return _csv(f"services_{stamp}", ["service", *CHANNELS, "total"], rows_)
+        rows_ = [[label(s)] + [v.get(ch, 0) for ch in CHANNELS] + [sum(v.values())]
+                 for s, v in sorted(c.by_service.items())]
+        return _csv(f"services_{stamp}", ["service", *(label(ch) for ch in CHANNELS), "total"], rows_)
     if name == "team_fcr":
-        return _csv(f"team_fcr_{stamp}", ["team", "resolved_first_contact", "assisted", "fcr_percent"],
+        return _csv(f"team_fcr_{stamp}", ["team", "resolved_first_contact", FCR_DENOMINATOR_HEADER, "fcr_percent"],
                     [[t["name"], t["resolved"], t["assisted"], _fmt(t["fcr"])] for t in d["team_fcr"]])
     if name == "advisor_fcr":
-        return _csv(f"advisor_fcr_{stamp}", ["advisor", "resolved_first_contact", "assisted", "fcr_percent"],
+        return _csv(f"advisor_fcr_{stamp}", ["advisor", "resolved_first_contact", FCR_DENOMINATOR_HEADER, "fcr_percent"],
                     [[a["name"], a["resolved"], a["assisted"], _fmt(a["fcr"])] for a in d["advisor_fcr"]])
     if name == "sla":
         return _csv(f"sla_{stamp}", ["service", "closed", "closed_in_sla", "compliance_percent"],
-                    [[s, v["closed"], v["in_sla"], _fmt(v["compliance"])] for s, v in sorted(d["sla"]["by_service"].items())])
+                    [[label(s), v["closed"], v["in_sla"], _fmt(v["compliance"])] for s, v in sorted(d["sla"]["by_service"].items())])
     return _csv(f"trend_{stamp}", ["month", "digital", "total", "digital_share_percent"],
                 [[p["month"].strftime("%Y-%m"), p["digital"], p["total"], _fmt(p["share"])] for p in d["trend"]])
+
+
+@bp.app_template_filter("label")
+def label_filter(name):
+    return label(name)
 
 
 @bp.app_template_filter("pct")
