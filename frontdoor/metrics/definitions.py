@@ -124,3 +124,32 @@ def past_due_sql(category_col, due_col, now: datetime) -> ColumnElement:
 def sql_in(col: str, values: tuple[str, ...]) -> str:
     """A CHECK constraint's text from a list here: "channel IN ('web', 'api', ...)"."""
     return f"{col} IN ({', '.join(repr(v) for v in values)})"
+
+
+# --- Targets: red, amber or green ---
+@dataclass(frozen=True)
+class Target:
+    figure: str
+    label: str
+    higher_is_better: bool
+
+    def wording(self, target: float) -> str:
+        return f"{target * 100:.0f}% or {'more' if self.higher_is_better else 'less'}"
+
+    def status(self, value: float | None, target: float, amber_margin: float) -> str | None:
+        """green: meets the target; amber: misses it by no more than the margin; red: misses it by more."""
+        if value is None:
+            return None
+        short = (target - value) if self.higher_is_better else (value - target)
+        if short <= 1e-9:
+            return "green"
+        return "amber" if short <= amber_margin + 1e-9 else "red"
+
+
+TARGETS = {t.figure: t for t in (
+    Target("digital_share", "Digital share", True),
+    Target("fcr", "First-contact resolution", True),
+    Target("avoidable_share", "Avoidable contact", False),
+    Target("sla", "SLA compliance", True),
+)}
+RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target"}

@@ -29,7 +29,6 @@ from frontdoor.models import (
     Feedback, Property, StaffUser, Team,
 )
 from frontdoor.models.base import utcnow
-TARGET_DIGITAL = 0.90
 # Socitm channel value benchmarking; email and letter take the phone figure, api the web figure (DOMAIN.md).
 DEFAULT_PENCE = {"face_to_face": 862, "phone": 283, "web": 15, "email": 283, "letter": 283, "api": 15}
 
@@ -125,17 +124,30 @@ def _trend_first(f: Filters, months: int = 12) -> date:
     return first
 
 
+# Each month of the trend counts these, by the same rules as the period's figures.
+TREND_RULES = (ALL_CONTACTS, DIGITAL_CONTACTS, FCR_DENOMINATOR, FCR_NUMERATOR, AVOIDABLE_CONTACTS)
+
+
+def _trend_sums(t) -> list:
+    return [func.sum(case((rule.sql(t.channel, t.outcome), t.contacts), else_=0)) for rule in TREND_RULES]
+
+
 def _months(first: date, last: date) -> dict[date, list[int]]:
     per: dict[date, list[int]] = {}
     cursor = first
     while cursor <= last:
-        per[cursor] = [0, 0]
+        per[cursor] = [0] * len(TREND_RULES)
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     return per
 
 
 def _trend_rows(per: dict[date, list[int]]) -> list[dict]:
-    return [{"month": m, "digital": d, "total": t_, "share": ratio(d, t_)} for m, (d, t_) in per.items()]
+    out = []
+    for month, (total, digital, assisted, resolved, avoidable) in per.items():
+        out.append({"month": month, "digital": digital, "total": total, "share": ratio(digital, total),
+                    "assisted": assisted, "resolved_first": resolved, "fcr": ratio(resolved, assisted),
+                    "avoidable": avoidable, "avoidable_share": ratio(avoidable, total)})
+    return out
 
 
 def contact_period_figures(f: Filters, previous: Filters) -> tuple[ContactFigures, ContactFigures, list[dict]]:
@@ -153,18 +165,18 @@ def contact_period_figures(f: Filters, previous: Filters) -> tuple[ContactFigure
         span = f.__class__(f.period, min(f.start, previous.start), max(f.end, previous.end), f.service, f.team_id,
                            f.channel)
         figures_q = (select(bucket.label("which"), cast(null(), Date).label("month"), t.service, t.channel, t.outcome,
-                            t.team_id, func.sum(t.contacts).label("n"), literal(0).label("digital"))
+                            t.team_id, func.sum(t.contacts).label("n"),
+                            *(literal(0) for _ in TREND_RULES[1:]))
                      .where(*_where(t, span, col=col)).group_by(bucket, t.service, t.channel, t.outcome, t.team_id))
         window = f.__class__(f.period, first, f.end, f.service, f.team_id, f.channel)
-        trend_q = (select(literal(0), col, literal(""), literal(""), literal(""), literal(0), func.sum(t.contacts),
-                          func.sum(case((DIGITAL_CONTACTS.sql(t.channel, t.outcome), t.contacts), else_=0)))
+        trend_q = (select(literal(0), col, literal(""), literal(""), literal(""), literal(0), *_trend_sums(t))
                    .where(*_where(t, window, col=col)).group_by(col))
-        for which, month, service, channel, outcome, team_id, n, digital in db.session.execute(
+        for which, month, service, channel, outcome, team_id, n, *sums in db.session.execute(
                 union_all(figures_q, trend_q)).all():
             if which:
                 (current if which == 1 else prev).add(service, channel, outcome, team_id, int(n or 0))
             elif month is not None:
-                per[month] = [int(digital or 0), int(n or 0)]
+                per[month] = [int(v or 0) for v in (n, *sums)]
         return current, prev, _trend_rows(per)
     bucket = _bucket(col, f, previous)
     span = f.__class__(f.period, min(f.start, previous.start), max(f.end, previous.end), f.service, f.team_id,
@@ -276,34 +288,60 @@ def cost_to_serve(current: ContactFigures, previous: ContactFigures, costs: dict
 
 
 def trend(f: Filters, months: int = 12) -> list[dict]:
-    """Digital share per calendar month for the months ending with the period's end month."""
+    """Each month's contact figures (digital share, FCR, avoidable) for the months ending with the period's end month."""
     first = _trend_first(f, months)
     t, col = (ContactWardDaily, ContactWardDaily.day) if f.ward else (ContactDaily, ContactDaily.day)
     g = f.__class__(f.period, first, f.end, f.service, f.team_id, f.channel, f.ward)
     per = _months(first, f.end)
-    digital = func.sum(case((DIGITAL_CONTACTS.sql(t.channel, t.outcome), t.contacts), else_=0))
     # Whole months before the end month come from the monthly rollup (when no ward is chosen).
     if not f.ward and f.end.replace(day=1) > first:
         m = ContactMonthly
         whole = f.__class__(f.period, first, f.end.replace(day=1) - timedelta(days=1), f.service, f.team_id,
                             f.channel)
-        for month, d, n in db.session.execute(
-                select(m.month, func.sum(case((DIGITAL_CONTACTS.sql(m.channel, m.outcome), m.contacts), else_=0)), func.sum(m.contacts))
-                .where(*_where(m, whole, col=m.month)).group_by(m.month)).all():
-            per[month] = [int(d or 0), int(n or 0)]
+        for month, *sums in db.session.execute(
+                select(m.month, *_trend_sums(m)).where(*_where(m, whole, col=m.month)).group_by(m.month)).all():
+            per[month] = [int(v or 0) for v in sums]
         g = f.__class__(f.period, f.end.replace(day=1), f.end, f.service, f.team_id, f.channel)
-    for day, d, n in db.session.execute(
-            select(col, digital, func.sum(t.contacts)).where(*_where(t, g, col=col)).group_by(col)).all():
+    for day, *sums in db.session.execute(
+            select(col, *_trend_sums(t)).where(*_where(t, g, col=col)).group_by(col)).all():
         bucket = per[day.replace(day=1)]
-        bucket[0] += int(d or 0)
-        bucket[1] += int(n or 0)
+        for i, v in enumerate(sums):
+            bucket[i] += int(v or 0)
     return _trend_rows(per)
+
+
+def add_sla_trend(f: Filters, rows: list[dict]) -> list[dict]:
+    """SLA compliance for each month of the trend: case_monthly for whole months, case_daily for the last."""
+    if not rows:
+        return rows
+    first, last_month = rows[0]["month"], f.end.replace(day=1)
+    per = {r["month"]: [0, 0] for r in rows}
+    queries = []
+    if last_month > first:
+        m = CaseMonthly
+        whole = f.__class__(f.period, first, last_month - timedelta(days=1), f.service, f.team_id, f.channel, f.ward)
+        queries.append(select(m.month, func.sum(m.closed), func.sum(m.closed_in_sla))
+                       .where(*_where(m, whole, col=m.month)).group_by(m.month))
+    d = CaseDaily
+    tail = f.__class__(f.period, last_month, f.end, f.service, f.team_id, f.channel, f.ward)
+    month_of_day = func.min(d.day)  # one month in this slice: any day of it names it
+    queries.append(select(month_of_day, func.sum(d.closed), func.sum(d.closed_in_sla)).where(*_where(d, tail)))
+    for month, closed, in_sla in db.session.execute(union_all(*queries)).all():
+        if month is not None:
+            bucket = per[month.replace(day=1)]
+            bucket[0] += int(closed or 0)
+            bucket[1] += int(in_sla or 0)
+    for r in rows:
+        closed, in_sla = per[r["month"]]
+        r.update(closed=closed, closed_in_sla=in_sla, sla=ratio(in_sla, closed))
+    return rows
 
 
 def dashboard(f: Filters, teams: dict[int, str] | None = None) -> dict:
     """Every figure on the page: about eight queries, each over a rollup (or the open-cases index)."""
     previous_filters = f.previous()
     current, previous, trend_rows = contact_period_figures(f, previous_filters)
+    add_sla_trend(f, trend_rows)
     if teams is None:
         teams = dict(db.session.execute(select(Team.id, Team.name)).all())
     team_rows = sorted(({"team_id": tid, "name": teams.get(tid, "No team"), "resolved": r, "assisted": a,
@@ -321,7 +359,6 @@ def dashboard(f: Filters, teams: dict[int, str] | None = None) -> dict:
         "satisfaction": satisfaction(f),
         "cost": cost_to_serve(current, previous, unit_costs()),
         "trend": trend_rows,
-        "target": TARGET_DIGITAL,
     }
 
 

@@ -14,7 +14,7 @@ from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.metrics import charts, figures
 from frontdoor.metrics.definitions import (
-    CHANNELS, CONTACT_RULES, FCR_EXPLAINED, PAST_DUE_EXPLAINED, closed_in_sla_sql, label,
+    CHANNELS, CONTACT_RULES, FCR_EXPLAINED, PAST_DUE_EXPLAINED, RAG_WORDS, TARGETS, closed_in_sla_sql, label,
 )
 from frontdoor.metrics.filters import FilterError, Filters, parse
 from frontdoor.metrics.localday import LONDON, day_start_utc
@@ -84,16 +84,34 @@ def index():
     data = figures.dashboard(f, teams=dict(teams))
     c = data["contacts"]
     mix_rows = sorted(((label(s), dict(v)) for s, v in c.by_service.items()))
+    targets = _targets(data)
+    trends = {name: charts.trend_line(f"trend-{name}", data["trend"], targets[name]["target"], key=key,
+                                      title=f"{TARGETS[name].label} by month, against the target")
+              for name, key in (("fcr", "fcr"), ("avoidable_share", "avoidable_share"), ("sla", "sla"))}
     return render_template(
         "dashboards/index.html", title="Dashboards", d=data, f=f, services=services, teams=teams, wards=wards,
         channels=CHANNELS, fcr_explained=FCR_EXPLAINED, past_due_explained=PAST_DUE_EXPLAINED, periods=("week", "month", "quarter", "year", "custom"),
-        trend_svg=charts.trend_line("trend", data["trend"], data["target"]),
+        targets=targets, rag_words=RAG_WORDS, trends=trends,
+        trend_svg=charts.trend_line("trend", data["trend"], targets["digital_share"]["target"]),
         mix_svg=charts.stacked_mix("mix", mix_rows, CHANNELS),
         team_svg=charts.bars("teamfcr", "First-contact resolution by team", [(t["name"], t["fcr"]) for t in data["team_fcr"]]),
         advisor_svg=charts.bars("advfcr", "First-contact resolution by advisor", [(a["name"], a["fcr"]) for a in data["advisor_fcr"]]),
         sla_svg=charts.bars("sla", "SLA compliance by service", [(label(s), v["compliance"])
                                                                  for s, v in sorted(data["sla"]["by_service"].items())]),
     )
+
+
+def _targets(data: dict) -> dict[str, dict]:
+    """Each target the council set (config DASHBOARD_TARGETS), its wording and this period's status."""
+    values = {"digital_share": data["contacts"].digital_share, "fcr": data["contacts"].fcr,
+              "avoidable_share": data["contacts"].avoidable_share, "sla": data["sla"]["compliance"]}
+    margin = current_app.config["DASHBOARD_AMBER_MARGIN"]
+    out = {}
+    for name, rule in TARGETS.items():
+        target = current_app.config["DASHBOARD_TARGETS"][name]
+        out[name] = {"target": target, "wording": rule.wording(target),
+                     "status": rule.status(values[name], target, margin)}
+    return out
 
 
 def _contact_rows(f: Filters, figure: str):
@@ -238,8 +256,12 @@ def export(name: str):
     if name == "sla":
         return _csv(f"sla_{stamp}", ["service", "closed", "closed_in_sla", "compliance_percent"],
                     [[label(s), v["closed"], v["in_sla"], _fmt(v["compliance"])] for s, v in sorted(d["sla"]["by_service"].items())])
-    return _csv(f"trend_{stamp}", ["month", "digital", "total", "digital_share_percent"],
-                [[p["month"].strftime("%Y-%m"), p["digital"], p["total"], _fmt(p["share"])] for p in d["trend"]])
+    return _csv(f"trend_{stamp}", ["month", "digital", "total", "digital_share_percent", "resolved_first_contact",
+                                   FCR_DENOMINATOR_HEADER, "fcr_percent", "avoidable", "avoidable_percent",
+                                   "closed", "closed_in_sla", "sla_compliance_percent"],
+                [[p["month"].strftime("%Y-%m"), p["digital"], p["total"], _fmt(p["share"]), p["resolved_first"],
+                  p["assisted"], _fmt(p["fcr"]), p["avoidable"], _fmt(p["avoidable_share"]), p["closed"],
+                  p["closed_in_sla"], _fmt(p["sla"])] for p in d["trend"]])
 
 
 @bp.app_template_filter("label")

@@ -97,6 +97,10 @@ def test_every_figure_equals_the_hand_computed_value(october):
     assert d["cost"]["saving_pence"] == 149 * 10 - 2605
     october_trend = [p for p in d["trend"] if p["month"] == date(2026, 10, 1)][0]
     assert (october_trend["digital"], october_trend["total"]) == (3, 10)
+    assert (october_trend["resolved_first"], october_trend["assisted"], october_trend["avoidable"]) == (3, 4, 2)
+    assert (october_trend["closed_in_sla"], october_trend["closed"]) == (3, 4)  # C4 closed on 1 October, London
+    september = [p for p in d["trend"] if p["month"] == date(2026, 9, 1)][0]
+    assert (september["resolved_first"], september["assisted"], september["closed"]) == (0, 1, 0)
 
 
 def test_rollups_agree_with_a_plain_group_by_and_with_a_rebuild(october):
@@ -288,3 +292,37 @@ def test_csv_cells_are_labels_with_no_stray_apostrophes(session, client, login_a
         "/staff/dashboards/export/services.csv?period=month&start=2026-10-01").get_data(as_text=True))))
     assert services[0] == ["service", "Web", "API", "Phone", "Face to face", "Email", "Letter", "total"]
     assert services[1] == ["FOI request", "0", "1", "1", "0", "0", "0", "2"]
+
+
+def test_each_target_shows_red_amber_or_green_as_the_council_set_it(october, app, client, login_as):
+    """October: digital 30% (target 90%: red), FCR 75% (80%: amber, within 5 points), avoidable 20% (at most
+    20%: green), SLA 75% (95%: red). A council that sets FCR to 75% sees it green."""
+    import re
+
+    login_as("team_lead")
+
+    def statuses():
+        html = client.get("/staff/dashboards/?period=month&start=2026-10-01").get_data(as_text=True)
+        headline = html.split("Headline figures for the period", 1)[1].split("</table>", 1)[0]
+        table = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+                 for row in re.findall(r"<tr[^>]*>(.*?)</tr>", headline)]
+        assert table[0] == ["Figure", "This period", "Previous period", "Target", "Against target"]
+        return {row[0]: (row[3], row[4]) for row in table[1:] if row[3]}
+
+    assert statuses() == {
+        "Digital share (web and API)": ("90% or more", "Off target"),
+        "First-contact resolution": ("80% or more", "Near target"),
+        "Avoidable contact (chases and repeats)": ("20% or less", "On target"),
+        "SLA compliance (closed by due time)": ("95% or more", "Off target"),
+    }
+    app.config["DASHBOARD_TARGETS"] = {**app.config["DASHBOARD_TARGETS"], "fcr": 0.75}
+    try:
+        assert statuses()["First-contact resolution"] == ("75% or more", "On target")
+    finally:
+        app.config["DASHBOARD_TARGETS"] = {**app.config["DASHBOARD_TARGETS"], "fcr": 0.80}
+    page = client.get("/staff/dashboards/?period=month&start=2026-10-01").get_data(as_text=True)
+    assert "First-contact resolution by month, against the target" in page
+    assert "SLA compliance by month, against the target" in page
+    trend = list(csv.reader(io.StringIO(client.get(
+        "/staff/dashboards/export/trend.csv?period=month&start=2026-10-01").get_data(as_text=True))))
+    assert trend[-1] == ["2026-10", "3", "10", "30.0", "3", "4", "75.0", "2", "20.0", "4", "3", "75.0"]
