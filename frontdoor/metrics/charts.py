@@ -33,19 +33,20 @@ def _open(uid: str, title: str, desc: str, w: int, h: int) -> str:
 def trend_line(uid: str, points: list[dict], target: float, key: str = "share",
                title: str = "Digital share by month, against the target") -> Markup:
     """One line of a share by month (points[i][key]), with the target as a dashed line."""
-    w, h, left, top, bottom = 720, 260, 50, 20, 40
-    plot_w, plot_h = w - left - 20, h - top - bottom
+    # The target's label sits in the right margin, clear of the last month's value label.
+    w, h, left, top, bottom, right = 720, 260, 50, 20, 40, 90
+    plot_w, plot_h = w - left - right, h - top - bottom
     n = max(len(points), 1)
     x = lambda i: left + (plot_w * (i + 0.5) / n)  # noqa: E731
     y = lambda v: top + plot_h * (1 - v)  # noqa: E731
     desc = "; ".join(f"{p['month']:%b %Y}: {_pct(p[key])}" for p in points) + f". Target {_pct(target)}."
     out = [_open(uid, title, desc, w, h)]
     for v in (0, 0.25, 0.5, 0.75, 1):
-        out.append(f'<line x1="{left}" x2="{w - 20}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#b1b4b6" stroke-width="1"/>'
+        out.append(f'<line x1="{left}" x2="{w - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#b1b4b6" stroke-width="1"/>'
                    f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="12">{int(v * 100)}%</text>')
-    out.append(f'<line x1="{left}" x2="{w - 20}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#0b0c0c" '
-               f'stroke-width="2" stroke-dasharray="8 4"/><text x="{w - 22}" y="{y(target) - 6:.1f}" text-anchor="end" '
-               f'font-size="12">Target {int(target * 100)}%</text>')
+    out.append(f'<line x1="{left}" x2="{w - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#0b0c0c" '
+               f'stroke-width="2" stroke-dasharray="8 4"/><text x="{w - right + 6}" y="{y(target) + 4:.1f}" '
+               f'text-anchor="start" font-size="12">Target {target * 100:g}%</text>')
     pts = [(x(i), y(p[key])) for i, p in enumerate(points) if p[key] is not None]
     if pts:
         out.append('<polyline fill="none" stroke="#0b5e55" stroke-width="3" points="'
