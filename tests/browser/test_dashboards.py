@@ -52,7 +52,7 @@ def test_manager_uses_the_dashboard(live_server, page, axe_check, tmp_path):
     axe_check(page)
 
     page.click("a:has-text('50.0%')")
-    assert page.locator("h1").inner_text() == "Contacts on web or api"
+    assert page.locator("h1").inner_text() == "Contacts on web or API"
     assert "2 rows" in page.locator("main").inner_text()
     axe_check(page)
 
@@ -62,7 +62,7 @@ def test_manager_uses_the_dashboard(live_server, page, axe_check, tmp_path):
     info.value.save_as(path)
     lines = path.read_text().strip().splitlines()
     assert lines[0].startswith("Contact,Started (London),Service,Channel")
-    assert len(lines) == 3 and all(",web," in line for line in lines[1:])
+    assert len(lines) == 3 and all(",Web," in line for line in lines[1:])
 
 
 def test_an_advisor_is_refused(live_server, page, axe_check):

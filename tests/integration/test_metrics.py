@@ -255,16 +255,16 @@ def test_past_due_snapshot_counts_what_the_live_query_counts(october, session):
 def test_past_due_is_counted_the_same_on_the_dashboard_and_the_queue(october, client, login_as):
     """A case waiting for the resident has its clock paused: past due on neither page."""
     prop = factories.property_(ward="Abbey")
-    waiting = _case("W1", october["waste"], prop, utc(2026, 10, 1), None, utc(2026, 10, 2))
+    waiting = _case("WAITING1", october["waste"], prop, utc(2026, 10, 1), None, utc(2026, 10, 2))
     waiting.state, waiting.state_category = "awaiting_resident", "waiting"
     db.session.flush()
     login_as("team_lead")
     page = client.get("/staff/dashboards/?period=month&start=2026-10-01").get_data(as_text=True)
     assert "A case waiting for the resident is not counted: its clock is paused" in page
     rows = client.get("/staff/dashboards/rows?period=month&start=2026-10-01&figure=past_due").get_data(as_text=True)
-    assert "1 rows," in rows and "C5" in rows and "W1" not in rows
+    assert "1 rows," in rows and ">C5<" in rows and "WAITING1" not in rows
     queue = client.get("/staff/?sla=overdue&state=").get_data(as_text=True)
-    assert "C5" in queue and "W1" not in queue
+    assert "/staff/cases/C5" in queue and "WAITING1" not in queue
 
 
 def test_fcr_denominator_is_explained_on_the_page(october, client, login_as):

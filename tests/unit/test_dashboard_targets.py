@@ -39,3 +39,20 @@ def test_red_amber_green(figure, value, status):
 def test_labels():
     assert [label(n) for n in ("foi_request", "api", "face_to_face", "missed_bin", "resolved_first_contact")] == [
         "FOI request", "API", "Face to face", "Missed bin", "Resolved at first contact"]
+
+
+def test_every_per_channel_setting_covers_the_one_channel_list():
+    from frontdoor.metrics.charts import CHANNEL_STYLE
+    from frontdoor.metrics.definitions import ASSISTED, CHANNEL_LABELS, CHANNELS, DIGITAL
+    from frontdoor.metrics.figures import DEFAULT_PENCE
+    from frontdoor.models import Case, Contact
+    from frontdoor.models.contacts import OUTCOMES
+    from frontdoor.metrics.definitions import OUTCOME_LABELS
+
+    assert set(CHANNEL_LABELS) == set(CHANNEL_STYLE) == set(DEFAULT_PENCE) == set(CHANNELS)
+    assert set(DIGITAL) | set(ASSISTED) | {"letter"} == set(CHANNELS) and not set(DIGITAL) & set(ASSISTED)
+    assert set(OUTCOME_LABELS) == set(OUTCOMES)
+    for model in (Case, Contact):
+        check = next(c for c in model.__table__.constraints if getattr(c, "name", "") in ("channel", "ck_cases_channel",
+                                                                                           "ck_contacts_channel"))
+        assert all(f"'{ch}'" in str(check.sqltext) for ch in CHANNELS)
