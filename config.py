@@ -62,6 +62,37 @@ def _environment(value: str | None) -> str:
     return name
 
 
+# Dashboard targets, as shares (0.9 is 90%): digital share, FCR and SLA are "at least", avoidable
+# contact "at most". Amber is within DASHBOARD_AMBER_MARGIN of the target on the wrong side.
+DEFAULT_DASHBOARD_TARGETS = {"digital_share": 0.90, "fcr": 0.80, "avoidable_share": 0.20, "sla": 0.95}
+
+
+def _targets(env: dict) -> dict[str, float]:
+    """DASHBOARD_TARGETS as JSON, e.g. {"fcr": 0.75}; any target not given keeps its default."""
+    given = _json(env.get("DASHBOARD_TARGETS"), "DASHBOARD_TARGETS")
+    unknown = set(given) - set(DEFAULT_DASHBOARD_TARGETS)
+    if unknown:
+        raise ConfigError(f"DASHBOARD_TARGETS has unknown figures: {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(DEFAULT_DASHBOARD_TARGETS)})")
+    targets = dict(DEFAULT_DASHBOARD_TARGETS)
+    for name, value in given.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise ConfigError(f"DASHBOARD_TARGETS {name} must be a share from 0 to 1 (0.9 is 90%), not {value!r}")
+        targets[name] = float(value)
+    return targets
+
+
+def _share(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    try:
+        value = float(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a share from 0 to 1, not {raw!r}") from None
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{name} must be a share from 0 to 1, not {value}")
+    return value
+
+
 def _whole(env: dict, name: str, default: int, minimum: int = 0) -> int:
     raw = env.get(name)
     try:
@@ -156,6 +187,8 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "DRAFT_UPLOAD_LIFETIME_SECONDS": _whole(env, "DRAFT_UPLOAD_LIFETIME_SECONDS",
                                                 int(env.get("SESSION_LIFETIME_SECONDS", 8 * 3600)), minimum=60),
         "METRICS_ENABLED": _bool(env.get("METRICS_ENABLED"), True),
+        "DASHBOARD_TARGETS": _targets(env),
+        "DASHBOARD_AMBER_MARGIN": _share(env, "DASHBOARD_AMBER_MARGIN", 0.05),
         "BENCH_ENDPOINTS": _bool(env.get("FRONTDOOR_BENCH_ENDPOINTS")),
         # Open311 / JSON API: jurisdiction_id we answer to (none: any), and the per-key rate limit.
         "OPEN311_JURISDICTION_ID": env.get("OPEN311_JURISDICTION_ID", "").strip() or None,

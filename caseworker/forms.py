@@ -4,6 +4,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextArea, Go
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from frontdoor.metrics.definitions import ASSISTED, CHANNEL_LABELS
+
 
 class SignInForm(FlaskForm):
     email = StringField("Email address", validators=[InputRequired("Enter your email address"), Length(max=254)], widget=GovTextInput())
@@ -27,7 +29,7 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-CHANNEL_PAIRS = [("phone", "Phone"), ("face_to_face", "Face to face"), ("email", "Email")]
+CHANNEL_PAIRS = [(ch, CHANNEL_LABELS[ch]) for ch in ASSISTED]
 ROLE_PAIRS = [("advisor", "Advisor"), ("caseworker", "Caseworker"), ("team_lead", "Team lead"), ("admin", "Admin")]
 
 

@@ -13,6 +13,7 @@ from caseworker.forms import (AskInformationForm, AttachmentForm, ClaimForm, cho
 from frontdoor.auth import is_staff, staff_required
 from frontdoor.extensions import db, limiter
 from frontdoor.ids import local_path, whole_number
+from frontdoor.metrics.definitions import is_past_due
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
 from frontdoor.services import audit, case_attachments, case_work, customers, outbox, queues
@@ -110,7 +111,7 @@ def queue():
                            page_size=queues.PAGE_SIZE, form=form, options=options,
                            service_pairs=[(s, get_definition(s).title if get_definition(s) else s) for s in options["services"]],
                            ward_pairs=[(w, w) for w in options["wards"]],
-                           calendar=working_calendar(), now_ts=utcnow().timestamp())
+                           calendar=working_calendar(), now=utcnow(), is_past_due=is_past_due)
     if read_ids:  # addresses of the cases listed
         audit.record_read(current_user, "case.queue", case_ids=read_ids)
     return page

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from frontdoor.metrics.definitions import CHANNEL_LABELS
+
 # (fill colour, pattern id): each channel has its own pattern too.
 CHANNEL_STYLE = {
     "web": ("#0b5e55", "none"), "api": ("#1d70b8", "dots"), "phone": ("#d4351c", "stripes"),
@@ -28,30 +30,33 @@ def _open(uid: str, title: str, desc: str, w: int, h: int) -> str:
             f'<desc id="{uid}-d">{escape(desc)}</desc>')
 
 
-def trend_line(uid: str, points: list[dict], target: float) -> Markup:
-    w, h, left, top, bottom = 720, 260, 50, 20, 40
-    plot_w, plot_h = w - left - 20, h - top - bottom
+def trend_line(uid: str, points: list[dict], target: float, key: str = "share",
+               title: str = "Digital share by month, against the target") -> Markup:
+    """One line of a share by month (points[i][key]), with the target as a dashed line."""
+    # The target's label sits in the right margin, clear of the last month's value label.
+    w, h, left, top, bottom, right = 720, 260, 50, 20, 40, 90
+    plot_w, plot_h = w - left - right, h - top - bottom
     n = max(len(points), 1)
     x = lambda i: left + (plot_w * (i + 0.5) / n)  # noqa: E731
     y = lambda v: top + plot_h * (1 - v)  # noqa: E731
-    desc = "; ".join(f"{p['month']:%b %Y}: {_pct(p['share'])}" for p in points) + f". Target {_pct(target)}."
-    out = [_open(uid, "Digital share by month, against the target", desc, w, h)]
+    desc = "; ".join(f"{p['month']:%b %Y}: {_pct(p[key])}" for p in points) + f". Target {_pct(target)}."
+    out = [_open(uid, title, desc, w, h)]
     for v in (0, 0.25, 0.5, 0.75, 1):
-        out.append(f'<line x1="{left}" x2="{w - 20}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#b1b4b6" stroke-width="1"/>'
+        out.append(f'<line x1="{left}" x2="{w - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#b1b4b6" stroke-width="1"/>'
                    f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="12">{int(v * 100)}%</text>')
-    out.append(f'<line x1="{left}" x2="{w - 20}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#0b0c0c" '
-               f'stroke-width="2" stroke-dasharray="8 4"/><text x="{w - 22}" y="{y(target) - 6:.1f}" text-anchor="end" '
-               f'font-size="12">Target {int(target * 100)}%</text>')
-    pts = [(x(i), y(p["share"])) for i, p in enumerate(points) if p["share"] is not None]
+    out.append(f'<line x1="{left}" x2="{w - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#0b0c0c" '
+               f'stroke-width="2" stroke-dasharray="8 4"/><text x="{w - right + 6}" y="{y(target) + 4:.1f}" '
+               f'text-anchor="start" font-size="12">Target {target * 100:g}%</text>')
+    pts = [(x(i), y(p[key])) for i, p in enumerate(points) if p[key] is not None]
     if pts:
         out.append('<polyline fill="none" stroke="#0b5e55" stroke-width="3" points="'
                    + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
     for i, p in enumerate(points):
         out.append(f'<text x="{x(i):.1f}" y="{h - 22}" text-anchor="middle" font-size="11">{p["month"]:%b}</text>')
-        if p["share"] is not None:
-            out.append(f'<circle cx="{x(i):.1f}" cy="{y(p["share"]):.1f}" r="4" fill="#0b5e55"/>'
-                       f'<text x="{x(i):.1f}" y="{y(p["share"]) - 8:.1f}" text-anchor="middle" font-size="10">'
-                       f'{p["share"] * 100:.0f}%</text>')
+        if p[key] is not None:
+            out.append(f'<circle cx="{x(i):.1f}" cy="{y(p[key]):.1f}" r="4" fill="#0b5e55"/>'
+                       f'<text x="{x(i):.1f}" y="{y(p[key]) - 8:.1f}" text-anchor="middle" font-size="10">'
+                       f'{p[key] * 100:.0f}%</text>')
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -66,7 +71,7 @@ def stacked_mix(uid: str, rows: list[tuple[str, dict[str, int]]], channels: tupl
     for ch in channels:
         colour, pattern = CHANNEL_STYLE[ch]
         out.append(_swatch(legend_x, 6, colour, pattern) +
-                   f'<text x="{legend_x + 22}" y="19" font-size="12">{escape(ch.replace("_", " "))}</text>')
+                   f'<text x="{legend_x + 22}" y="19" font-size="12">{escape(CHANNEL_LABELS[ch])}</text>')
         legend_x += 115
     for i, (name, counts) in enumerate(rows):
         top = 40 + i * (bar_h + gap)
@@ -84,7 +89,7 @@ def stacked_mix(uid: str, rows: list[tuple[str, dict[str, int]]], channels: tupl
                 out.append(f'<rect x="{cursor:.1f}" y="{top}" width="{width:.1f}" height="{bar_h}" fill="url(#p-{pattern})" opacity="0.6"/>')
             if width > 60:
                 out.append(f'<text x="{cursor + 4:.1f}" y="{top + 18}" font-size="11" fill="#fff" stroke="#0b0c0c" '
-                           f'stroke-width="0.3">{escape(ch.replace("_", " "))} {share * 100:.0f}%</text>')
+                           f'stroke-width="0.3">{escape(CHANNEL_LABELS[ch])} {share * 100:.0f}%</text>')
             cursor += width
     out.append("</svg>")
     return Markup("".join(out))

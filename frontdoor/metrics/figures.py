@@ -1,9 +1,9 @@
-"""The figures, defined once (ARCHITECTURE.md "Metrics, defined once"), read from the narrow rollups.
+"""The figures read from the narrow rollups. Each rule (which contacts or cases a figure counts) is
+in metrics/definitions.py; this module sums and divides.
 
-- Digital share: web + api contacts / all contacts.
-- First-contact resolution: assisted (phone, face_to_face, email) contacts with outcome
-  resolved_first_contact / assisted contacts that were not progress chases or repeats.
-- Avoidable contact: (progress_chase + repeat) / all contacts.
+- Digital share: digital contacts / all contacts.
+- First-contact resolution: FCR_NUMERATOR / FCR_DENOMINATOR.
+- Avoidable contact: avoidable contacts / all contacts.
 - SLA compliance: cases closed by their due time / cases closed; and open cases past due (live).
 - Cost to serve: contacts x unit cost per channel; saving = the same volume at last period's mix - actual.
 - Satisfaction: mean feedback score (1-5) given in the period.
@@ -14,10 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Date, and_, case, cast, func, literal, null, select, union_all
 
 from frontdoor.extensions import db
 from frontdoor.metrics import snapshots
+from frontdoor.metrics.definitions import (
+    ALL_CONTACTS, AVOIDABLE_CONTACTS, CHANNELS, DIGITAL_CONTACTS, FCR_DENOMINATOR, FCR_NUMERATOR, closed_in_sla_sql,
+    past_due_sql,
+)
 from frontdoor.metrics.filters import Filters
 from frontdoor.metrics.localday import day_start_utc
 from frontdoor.models import (
@@ -25,12 +29,6 @@ from frontdoor.models import (
     Feedback, Property, StaffUser, Team,
 )
 from frontdoor.models.base import utcnow
-from frontdoor.models.cases import CHANNELS
-
-DIGITAL = ("web", "api")
-ASSISTED = ("phone", "face_to_face", "email")
-AVOIDABLE = ("progress_chase", "repeat")
-TARGET_DIGITAL = 0.90
 # Socitm channel value benchmarking; email and letter take the phone figure, api the web figure (DOMAIN.md).
 DEFAULT_PENCE = {"face_to_face": 862, "phone": 283, "web": 15, "email": 283, "letter": 283, "api": 15}
 
@@ -57,19 +55,21 @@ class ContactFigures:
     team_fcr: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def add(self, service: str, channel: str, outcome: str, team_id: int, n: int) -> None:
-        self.total += n
+        """n contacts of one service, channel, outcome and team: each figure whose rule holds counts them."""
+        if ALL_CONTACTS.holds(channel, outcome):
+            self.total += n
         self.by_channel[channel] += n
         self.by_service[service][channel] += n
-        if channel in DIGITAL:
+        if DIGITAL_CONTACTS.holds(channel, outcome):
             self.digital += n
-        if outcome in AVOIDABLE:
+        if AVOIDABLE_CONTACTS.holds(channel, outcome):
             self.avoidable += n
-        elif channel in ASSISTED:
+        if FCR_DENOMINATOR.holds(channel, outcome):
             self.assisted += n
             self.team_fcr[team_id][1] += n
-            if outcome == "resolved_first_contact":
-                self.resolved_first += n
-                self.team_fcr[team_id][0] += n
+        if FCR_NUMERATOR.holds(channel, outcome):
+            self.resolved_first += n
+            self.team_fcr[team_id][0] += n
 
     @property
     def digital_share(self):
@@ -124,17 +124,34 @@ def _trend_first(f: Filters, months: int = 12) -> date:
     return first
 
 
+# Each month of the trend counts these, by the same rules as the period's figures.
+TREND_RULES = (ALL_CONTACTS, DIGITAL_CONTACTS, FCR_DENOMINATOR, FCR_NUMERATOR, AVOIDABLE_CONTACTS)
+
+
+def _count_in(bucket: list[int], channel: str, outcome: str, n: int) -> None:
+    """n contacts of one channel and outcome into a month: each trend figure whose rule holds counts them.
+    (The database groups by month, channel and outcome, a few hundred rows; the rules apply here.)"""
+    for i, rule in enumerate(TREND_RULES):
+        if rule.holds(channel, outcome):
+            bucket[i] += n
+
+
 def _months(first: date, last: date) -> dict[date, list[int]]:
     per: dict[date, list[int]] = {}
     cursor = first
     while cursor <= last:
-        per[cursor] = [0, 0]
+        per[cursor] = [0] * len(TREND_RULES)
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     return per
 
 
 def _trend_rows(per: dict[date, list[int]]) -> list[dict]:
-    return [{"month": m, "digital": d, "total": t_, "share": ratio(d, t_)} for m, (d, t_) in per.items()]
+    out = []
+    for month, (total, digital, assisted, resolved, avoidable) in per.items():
+        out.append({"month": month, "digital": digital, "total": total, "share": ratio(digital, total),
+                    "assisted": assisted, "resolved_first": resolved, "fcr": ratio(resolved, assisted),
+                    "avoidable": avoidable, "avoidable_share": ratio(avoidable, total)})
+    return out
 
 
 def contact_period_figures(f: Filters, previous: Filters) -> tuple[ContactFigures, ContactFigures, list[dict]]:
@@ -152,18 +169,17 @@ def contact_period_figures(f: Filters, previous: Filters) -> tuple[ContactFigure
         span = f.__class__(f.period, min(f.start, previous.start), max(f.end, previous.end), f.service, f.team_id,
                            f.channel)
         figures_q = (select(bucket.label("which"), cast(null(), Date).label("month"), t.service, t.channel, t.outcome,
-                            t.team_id, func.sum(t.contacts).label("n"), literal(0).label("digital"))
+                            t.team_id, func.sum(t.contacts).label("n"))
                      .where(*_where(t, span, col=col)).group_by(bucket, t.service, t.channel, t.outcome, t.team_id))
         window = f.__class__(f.period, first, f.end, f.service, f.team_id, f.channel)
-        trend_q = (select(literal(0), col, literal(""), literal(""), literal(""), literal(0), func.sum(t.contacts),
-                          func.sum(case((t.channel.in_(DIGITAL), t.contacts), else_=0)))
-                   .where(*_where(t, window, col=col)).group_by(col))
-        for which, month, service, channel, outcome, team_id, n, digital in db.session.execute(
+        trend_q = (select(literal(0), col, literal(""), t.channel, t.outcome, literal(0), func.sum(t.contacts))
+                   .where(*_where(t, window, col=col)).group_by(col, t.channel, t.outcome))
+        for which, month, service, channel, outcome, team_id, n in db.session.execute(
                 union_all(figures_q, trend_q)).all():
             if which:
                 (current if which == 1 else prev).add(service, channel, outcome, team_id, int(n or 0))
             elif month is not None:
-                per[month] = [int(digital or 0), int(n or 0)]
+                _count_in(per[month], channel, outcome, int(n or 0))
         return current, prev, _trend_rows(per)
     bucket = _bucket(col, f, previous)
     span = f.__class__(f.period, min(f.start, previous.start), max(f.end, previous.end), f.service, f.team_id,
@@ -195,17 +211,36 @@ def advisor_fcr(f: Filters) -> list[dict]:
                   key=lambda d: d["name"])
 
 
-def sla_period_figures(f: Filters, previous: Filters) -> tuple[dict, dict]:
+def sla_period_figures(f: Filters, previous: Filters, trend_rows: list[dict] | None = None) -> tuple[dict, dict]:
     """SLA for this and the previous period in one scan of case_daily (case_monthly for whole months);
-    open past due once (it is live)."""
-    t, col = (CaseMonthly, CaseMonthly.month) if _months_only(f, previous) else (CaseDaily, CaseDaily.day)
-    bucket = _bucket(col, f, previous)
-    span = f.__class__(f.period, min(f.start, previous.start), max(f.end, previous.end), f.service, f.team_id,
-                       f.channel, f.ward)
+    open past due once (it is live). Given the trend's months, whole months fill in each month's SLA
+    from the same scan (grouped by month), and other periods with one more small query."""
+    months_only = _months_only(f, previous)
+    t, col = (CaseMonthly, CaseMonthly.month) if months_only else (CaseDaily, CaseDaily.day)
+    by_month = months_only and bool(trend_rows)
+    first = min(f.start, previous.start, trend_rows[0]["month"]) if by_month else min(f.start, previous.start)
+    span = f.__class__(f.period, first, max(f.end, previous.end), f.service, f.team_id, f.channel, f.ward)
+    key = col if by_month else _bucket(col, f, previous)
     rows = db.session.execute(
-        select(bucket, t.service, func.sum(t.closed), func.sum(t.closed_in_sla)).where(*_where(t, span, col=col))
-        .group_by(bucket, t.service)
+        select(key, t.service, func.sum(t.closed), func.sum(t.closed_in_sla)).where(*_where(t, span, col=col))
+        .group_by(key, t.service)
     ).all()
+    if by_month:
+        per = {r["month"]: [0, 0] for r in trend_rows}
+        summed: dict = defaultdict(lambda: [0, 0])
+        for month, s, c, i in rows:
+            if month in per:
+                per[month][0] += int(c or 0)
+                per[month][1] += int(i or 0)
+            which = 1 if f.start <= month <= f.end else 2 if previous.start <= month <= previous.end else 0
+            summed[(which, s)][0] += int(c or 0)
+            summed[(which, s)][1] += int(i or 0)
+        rows = [(w, s, c, i) for (w, s), (c, i) in summed.items()]
+        for r in trend_rows:
+            closed, in_sla = per[r["month"]]
+            r.update(closed=closed, closed_in_sla=in_sla, sla=ratio(in_sla, closed))
+    elif trend_rows:
+        add_sla_trend(f, trend_rows)
     past_due = past_due_query(f, count=True)
     out = []
     for which in (1, 2):
@@ -242,12 +277,12 @@ def past_due_query(f: Filters, count=False):
     if count:
         snapped = snapshots.past_due_count(f.service, f.team_id, f.channel) if not f.ward else None
         return snapped if snapped is not None else past_due_live_count(f)
-    conds = [Case.state_category != "closed", Case.sla_due_at < utcnow(), *case_conditions(f)]
+    conds = [past_due_sql(Case.state_category, Case.sla_due_at, utcnow()), *case_conditions(f)]
     return select(Case).where(*conds).order_by(Case.sla_due_at, Case.id)
 
 
 def past_due_live_count(f: Filters) -> int:
-    conds = [Case.state_category != "closed", Case.sla_due_at < utcnow(), *case_conditions(f)]
+    conds = [past_due_sql(Case.state_category, Case.sla_due_at, utcnow()), *case_conditions(f)]
     return db.session.scalar(select(func.count()).select_from(Case).where(*conds)) or 0
 
 
@@ -275,28 +310,56 @@ def cost_to_serve(current: ContactFigures, previous: ContactFigures, costs: dict
 
 
 def trend(f: Filters, months: int = 12) -> list[dict]:
-    """Digital share per calendar month for the months ending with the period's end month."""
+    """Each month's contact figures (digital share, FCR, avoidable) for the months ending with the period's end month."""
     first = _trend_first(f, months)
     t, col = (ContactWardDaily, ContactWardDaily.day) if f.ward else (ContactDaily, ContactDaily.day)
     g = f.__class__(f.period, first, f.end, f.service, f.team_id, f.channel, f.ward)
     per = _months(first, f.end)
-    digital = func.sum(case((t.channel.in_(DIGITAL), t.contacts), else_=0))
     # Whole months before the end month come from the monthly rollup (when no ward is chosen).
     if not f.ward and f.end.replace(day=1) > first:
         m = ContactMonthly
         whole = f.__class__(f.period, first, f.end.replace(day=1) - timedelta(days=1), f.service, f.team_id,
                             f.channel)
-        for month, d, n in db.session.execute(
-                select(m.month, func.sum(case((m.channel.in_(DIGITAL), m.contacts), else_=0)), func.sum(m.contacts))
-                .where(*_where(m, whole, col=m.month)).group_by(m.month)).all():
-            per[month] = [int(d or 0), int(n or 0)]
+        for month, channel, outcome, n in db.session.execute(
+                select(m.month, m.channel, m.outcome, func.sum(m.contacts)).where(*_where(m, whole, col=m.month))
+                .group_by(m.month, m.channel, m.outcome)).all():
+            _count_in(per[month], channel, outcome, int(n or 0))
         g = f.__class__(f.period, f.end.replace(day=1), f.end, f.service, f.team_id, f.channel)
-    for day, d, n in db.session.execute(
-            select(col, digital, func.sum(t.contacts)).where(*_where(t, g, col=col)).group_by(col)).all():
-        bucket = per[day.replace(day=1)]
-        bucket[0] += int(d or 0)
-        bucket[1] += int(n or 0)
+    # PostgreSQL groups by month (a ward's year is daily rows); SQLite by day, its data is small.
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    month_of = cast(func.date_trunc("month", col), Date) if postgres else col
+    for day, channel, outcome, n in db.session.execute(
+            select(month_of, t.channel, t.outcome, func.sum(t.contacts)).where(*_where(t, g, col=col))
+            .group_by(month_of, t.channel, t.outcome)).all():
+        _count_in(per[day.replace(day=1)], channel, outcome, int(n or 0))
     return _trend_rows(per)
+
+
+def add_sla_trend(f: Filters, rows: list[dict]) -> list[dict]:
+    """SLA compliance for each month of the trend: case_monthly for whole months, case_daily for the last."""
+    if not rows:
+        return rows
+    first, last_month = rows[0]["month"], f.end.replace(day=1)
+    per = {r["month"]: [0, 0] for r in rows}
+    queries = []
+    if last_month > first:
+        m = CaseMonthly
+        whole = f.__class__(f.period, first, last_month - timedelta(days=1), f.service, f.team_id, f.channel, f.ward)
+        queries.append(select(m.month, func.sum(m.closed), func.sum(m.closed_in_sla))
+                       .where(*_where(m, whole, col=m.month)).group_by(m.month))
+    d = CaseDaily
+    tail = f.__class__(f.period, last_month, f.end, f.service, f.team_id, f.channel, f.ward)
+    month_of_day = func.min(d.day)  # one month in this slice: any day of it names it
+    queries.append(select(month_of_day, func.sum(d.closed), func.sum(d.closed_in_sla)).where(*_where(d, tail)))
+    for month, closed, in_sla in db.session.execute(union_all(*queries)).all():
+        if month is not None:
+            bucket = per[month.replace(day=1)]
+            bucket[0] += int(closed or 0)
+            bucket[1] += int(in_sla or 0)
+    for r in rows:
+        closed, in_sla = per[r["month"]]
+        r.update(closed=closed, closed_in_sla=in_sla, sla=ratio(in_sla, closed))
+    return rows
 
 
 def dashboard(f: Filters, teams: dict[int, str] | None = None) -> dict:
@@ -307,7 +370,7 @@ def dashboard(f: Filters, teams: dict[int, str] | None = None) -> dict:
         teams = dict(db.session.execute(select(Team.id, Team.name)).all())
     team_rows = sorted(({"team_id": tid, "name": teams.get(tid, "No team"), "resolved": r, "assisted": a,
                          "fcr": ratio(r, a)} for tid, (r, a) in current.team_fcr.items()), key=lambda d: d["name"])
-    sla, previous_sla = sla_period_figures(f, previous_filters)
+    sla, previous_sla = sla_period_figures(f, previous_filters, trend_rows)
     return {
         "filters": f,
         "previous_filters": previous_filters,
@@ -320,7 +383,6 @@ def dashboard(f: Filters, teams: dict[int, str] | None = None) -> dict:
         "satisfaction": satisfaction(f),
         "cost": cost_to_serve(current, previous, unit_costs()),
         "trend": trend_rows,
-        "target": TARGET_DIGITAL,
     }
 
 
@@ -356,8 +418,7 @@ def base_contact_figures(f: Filters) -> ContactFigures:
 
 def base_sla(f: Filters) -> dict:
     start, end = day_start_utc(f.start), day_start_utc(f.end + timedelta(days=1))
-    in_sla = func.sum(func.coalesce(
-        (or_(Case.sla_due_at.is_(None), Case.closed_at <= Case.sla_due_at)).cast(db.Integer), 0))
+    in_sla = func.sum(case((closed_in_sla_sql(Case.closed_at, Case.sla_due_at), 1), else_=0))
     rows = db.session.execute(
         select(Case.workflow_id, func.count(), in_sla)
         .where(Case.state_category == "closed", Case.closed_at >= start, Case.closed_at < end, *case_conditions(f))
@@ -370,11 +431,11 @@ def base_sla(f: Filters) -> dict:
 def base_advisor_fcr(f: Filters) -> dict:
     from frontdoor.models import Contact
 
-    resolved = func.sum(case((Contact.outcome == "resolved_first_contact", 1), else_=0))
+    resolved = func.sum(case((FCR_NUMERATOR.sql(Contact.channel, Contact.outcome), 1), else_=0))
     stmt = (select(Contact.staff_id, resolved, func.count()).select_from(Contact)
             .where(Contact.started_at >= day_start_utc(f.start),
                    Contact.started_at < day_start_utc(f.end + timedelta(days=1)),
-                   Contact.staff_id.is_not(None), Contact.channel.in_(ASSISTED), Contact.outcome.not_in(AVOIDABLE)))
+                   Contact.staff_id.is_not(None), FCR_DENOMINATOR.sql(Contact.channel, Contact.outcome)))
     if f.service:
         stmt = stmt.where(Contact.reason == f.service)
     if f.channel:

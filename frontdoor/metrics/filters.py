@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from frontdoor.ids import whole_number
-from frontdoor.models.cases import CHANNELS
+from frontdoor.metrics.definitions import CHANNELS
 
 PERIODS = ("week", "month", "quarter", "year", "custom")
 MAX_DAYS = 366 * 3

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
-from frontdoor.models.cases import CHANNELS
+from frontdoor.metrics.definitions import CHANNEL_LABELS, CHANNELS
 
 
 class UnitCostsForm(FlaskForm):
@@ -13,7 +13,7 @@ class UnitCostsForm(FlaskForm):
 
 for _channel in CHANNELS:
     setattr(UnitCostsForm, _channel, DecimalField(
-        f"{_channel.replace('_', ' ').capitalize()}: cost per contact in pounds", places=2,
+        f"{CHANNEL_LABELS[_channel]}: cost per contact in pounds", places=2,
         validators=[InputRequired(f"Enter a cost for {_channel.replace('_', ' ')}, like 2.83"),
                     NumberRange(min=0, max=1000, message="Enter a cost from 0 to 1000 pounds")],
         widget=GovTextInput()))

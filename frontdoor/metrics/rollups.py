@@ -14,14 +14,13 @@ from collections import Counter
 from sqlalchemy import delete, func, select, text
 
 from frontdoor.extensions import db, insert_for_dialect
+from frontdoor.metrics.definitions import FCR_DENOMINATOR, FCR_NUMERATOR, closed_in_sla, closed_in_sla_text
 from frontdoor.metrics.localday import local_day
 from frontdoor.models import (
     AdvisorDaily, AdvisorMonthly, Case, CaseDaily, CaseMonthly, CaseRollupMark, Contact, ContactDaily, ContactMonthly,
     ContactWardDaily, Customer, Property, RollupPending,
 )
 
-ASSISTED = ("phone", "face_to_face", "email")
-AVOIDABLE = ("progress_chase", "repeat")
 _FLAG = "frontdoor.rollups.pending"
 
 
@@ -102,12 +101,13 @@ def apply_contacts(ids: list[int]) -> None:
         main[(day, service, channel, outcome, team_id)] += 1
         month[(day.replace(day=1), service, channel, outcome, team_id)] += 1
         ward[(day, ward_name, service, channel, outcome, team_id)] += 1
-        if staff_id and channel in ASSISTED and outcome not in AVOIDABLE:
-            resolved = 1 if outcome == "resolved_first_contact" else 0
+        if staff_id and FCR_DENOMINATOR.holds(channel, outcome):
+            resolved = 1 if FCR_NUMERATOR.holds(channel, outcome) else 0
             for table, first in ((adv, day), (adv_month, day.replace(day=1))):
-                counts = table.setdefault((first, staff_id, service, channel, team_id), {"assisted": 0, "resolved": 0})
-                counts["assisted"] += 1
-                counts["resolved"] += resolved
+                counts = table.setdefault((first, staff_id, service, channel, team_id),
+                                          {FCR_DENOMINATOR.advisor_column: 0, FCR_NUMERATOR.advisor_column: 0})
+                counts[FCR_DENOMINATOR.advisor_column] += 1
+                counts[FCR_NUMERATOR.advisor_column] += resolved
     # Sorted keys: concurrent workers take the bucket rows' locks in one order, so they never deadlock.
     _add_counts(ContactDaily, CONTACT_KEYS, {k: {"contacts": v} for k, v in sorted(main.items())})
     _add_counts(ContactMonthly, MONTH_KEYS, {k: {"contacts": v} for k, v in sorted(month.items())})
@@ -125,7 +125,7 @@ def _case_mark(case_id: int):
     ).first()
     if row is None or row.state_category != "closed" or row.closed_at is None:
         return None
-    in_sla = 1 if row.sla_due_at is None or _aware(row.closed_at) <= _aware(row.sla_due_at) else 0
+    in_sla = 1 if closed_in_sla(_aware(row.closed_at), row.sla_due_at and _aware(row.sla_due_at)) else 0
     return dict(day=local_day(row.closed_at), service=row.workflow_id, team_id=row.team_id or 0,
                 ward=row.ward or "", channel=row.channel, in_sla=in_sla)
 
@@ -261,22 +261,22 @@ def _rebuild_postgres() -> None:
     db.session.execute(text("""
         INSERT INTO contact_ward_daily (day, ward, service, channel, outcome, team_id, contacts)
         SELECT day, ward, service, channel, outcome, team_id, sum(n) FROM rollup_facts GROUP BY 1, 2, 3, 4, 5, 6"""))
-    db.session.execute(text("""
-        INSERT INTO advisor_daily (day, staff_id, service, channel, team_id, assisted, resolved)
+    db.session.execute(text(f"""
+        INSERT INTO advisor_daily (day, staff_id, service, channel, team_id,
+                                   {FCR_DENOMINATOR.advisor_column}, {FCR_NUMERATOR.advisor_column})
         SELECT day, staff_id, service, channel, team_id, sum(n),
-               sum(CASE WHEN outcome = 'resolved_first_contact' THEN n ELSE 0 END) FROM rollup_facts
-        WHERE staff_id IS NOT NULL AND channel IN ('phone', 'face_to_face', 'email')
-          AND outcome NOT IN ('progress_chase', 'repeat')
+               sum(CASE WHEN {FCR_NUMERATOR.sql_text()} THEN n ELSE 0 END) FROM rollup_facts
+        WHERE staff_id IS NOT NULL AND {FCR_DENOMINATOR.sql_text()}
         GROUP BY 1, 2, 3, 4, 5"""))
     db.session.execute(text("""
         INSERT INTO advisor_monthly (month, staff_id, service, channel, team_id, assisted, resolved)
         SELECT date_trunc('month', day)::date, staff_id, service, channel, team_id, sum(assisted), sum(resolved)
         FROM advisor_daily GROUP BY 1, 2, 3, 4, 5"""))
-    db.session.execute(text("""
+    db.session.execute(text(f"""
         INSERT INTO case_rollup_marks (case_id, day, service, team_id, ward, channel, in_sla)
         SELECT k.id, (k.closed_at AT TIME ZONE 'Europe/London')::date, k.workflow_id, COALESCE(k.team_id, 0),
                COALESCE(p.ward, ''), k.channel,
-               CASE WHEN k.sla_due_at IS NULL OR k.closed_at <= k.sla_due_at THEN 1 ELSE 0 END
+               CASE WHEN {closed_in_sla_text("k")} THEN 1 ELSE 0 END
         FROM cases k LEFT JOIN properties p ON p.id = k.property_id
         WHERE k.state_category = 'closed' AND k.closed_at IS NOT NULL"""))
     db.session.execute(text("""

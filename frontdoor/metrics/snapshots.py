@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, insert, literal, select, text
 
 from frontdoor.extensions import db
+from frontdoor.metrics.definitions import past_due_sql
 from frontdoor.models import Case, MetricSnapshot, PastDueSnapshot
 from frontdoor.models.base import utcnow
 
@@ -27,7 +28,7 @@ def take_past_due(now: datetime | None = None) -> int:
     db.session.execute(delete(PastDueSnapshot))
     team = func.coalesce(Case.team_id, 0)
     counted = (select(Case.workflow_id, team, Case.channel, func.count())
-               .where(Case.state_category != "closed", Case.sla_due_at < now)
+               .where(past_due_sql(Case.state_category, Case.sla_due_at, now))
                .group_by(Case.workflow_id, team, Case.channel))
     db.session.execute(insert(PastDueSnapshot).from_select(["service", "team_id", "channel", "cases"], counted))
     marker = db.session.get(MetricSnapshot, PAST_DUE)

@@ -7,17 +7,19 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.metrics import charts, figures
+from frontdoor.metrics.definitions import (
+    CHANNELS, CONTACT_RULES, FCR_EXPLAINED, PAST_DUE_EXPLAINED, RAG_WORDS, TARGETS, closed_in_sla_sql, label,
+)
 from frontdoor.metrics.filters import FilterError, Filters, parse
 from frontdoor.metrics.localday import LONDON, day_start_utc
 from frontdoor.models import Case, Contact, Customer, Property, StaffUser, Team
 from frontdoor.models.base import utcnow
-from frontdoor.models.cases import CHANNELS
 from frontdoor.services import visibility
 
 bp = Blueprint("dashboards", __name__)
@@ -25,11 +27,7 @@ PAGE_SIZE = 50
 
 # figure -> (what it lists, a description)
 FIGURES = {
-    "contacts": ("contacts", "All contacts"),
-    "digital": ("contacts", "Contacts on web or api"),
-    "assisted": ("contacts", "Assisted contacts that were not progress chases or repeats (the FCR denominator)"),
-    "resolved_first": ("contacts", "Assisted contacts resolved at first contact"),
-    "avoidable": ("contacts", "Progress chases and repeats"),
+    **{name: ("contacts", rule.description) for name, rule in CONTACT_RULES.items()},
     "closed": ("cases", "Cases closed"),
     "closed_in_sla": ("cases", "Cases closed by their due time"),
     "past_due": ("cases", "Open cases past their due time, now"),
@@ -85,17 +83,35 @@ def index():
     f, (services, teams, wards) = _filters()
     data = figures.dashboard(f, teams=dict(teams))
     c = data["contacts"]
-    mix_rows = sorted(((s.replace("_", " ").capitalize(), dict(v)) for s, v in c.by_service.items()))
+    mix_rows = sorted(((label(s), dict(v)) for s, v in c.by_service.items()))
+    targets = _targets(data)
+    trends = {name: charts.trend_line(f"trend-{name}", data["trend"], targets[name]["target"], key=key,
+                                      title=f"{TARGETS[name].label} by month, against the target")
+              for name, key in (("fcr", "fcr"), ("avoidable_share", "avoidable_share"), ("sla", "sla"))}
     return render_template(
         "dashboards/index.html", title="Dashboards", d=data, f=f, services=services, teams=teams, wards=wards,
-        channels=CHANNELS, periods=("week", "month", "quarter", "year", "custom"),
-        trend_svg=charts.trend_line("trend", data["trend"], data["target"]),
+        channels=CHANNELS, fcr_explained=FCR_EXPLAINED, past_due_explained=PAST_DUE_EXPLAINED, periods=("week", "month", "quarter", "year", "custom"),
+        targets=targets, rag_words=RAG_WORDS, trends=trends,
+        trend_svg=charts.trend_line("trend", data["trend"], targets["digital_share"]["target"]),
         mix_svg=charts.stacked_mix("mix", mix_rows, CHANNELS),
         team_svg=charts.bars("teamfcr", "First-contact resolution by team", [(t["name"], t["fcr"]) for t in data["team_fcr"]]),
         advisor_svg=charts.bars("advfcr", "First-contact resolution by advisor", [(a["name"], a["fcr"]) for a in data["advisor_fcr"]]),
-        sla_svg=charts.bars("sla", "SLA compliance by service", [(s.replace("_", " ").capitalize(), v["compliance"])
+        sla_svg=charts.bars("sla", "SLA compliance by service", [(label(s), v["compliance"])
                                                                  for s, v in sorted(data["sla"]["by_service"].items())]),
     )
+
+
+def _targets(data: dict) -> dict[str, dict]:
+    """Each target the council set (config DASHBOARD_TARGETS), its wording and this period's status."""
+    values = {"digital_share": data["contacts"].digital_share, "fcr": data["contacts"].fcr,
+              "avoidable_share": data["contacts"].avoidable_share, "sla": data["sla"]["compliance"]}
+    margin = current_app.config["DASHBOARD_AMBER_MARGIN"]
+    out = {}
+    for name, rule in TARGETS.items():
+        target = current_app.config["DASHBOARD_TARGETS"][name]
+        out[name] = {"target": target, "wording": rule.wording(target),
+                     "status": rule.status(values[name], target, margin)}
+    return out
 
 
 def _contact_rows(f: Filters, figure: str):
@@ -115,14 +131,7 @@ def _contact_rows(f: Filters, figure: str):
                 .outerjoin(Customer, Customer.id == Contact.customer_id)
                 .outerjoin(cust_prop, cust_prop.c.id == Customer.property_id)
                 .where(func.coalesce(case_prop.c.ward, cust_prop.c.ward) == f.ward))
-    if figure == "digital":
-        stmt = stmt.where(Contact.channel.in_(figures.DIGITAL))
-    elif figure == "assisted":
-        stmt = stmt.where(Contact.channel.in_(figures.ASSISTED), Contact.outcome.not_in(figures.AVOIDABLE))
-    elif figure == "resolved_first":
-        stmt = stmt.where(Contact.channel.in_(figures.ASSISTED), Contact.outcome == "resolved_first_contact")
-    elif figure == "avoidable":
-        stmt = stmt.where(Contact.outcome.in_(figures.AVOIDABLE))
+    stmt = stmt.where(CONTACT_RULES[figure].sql(Contact.channel, Contact.outcome))
     return stmt.order_by(Contact.started_at, Contact.id)
 
 
@@ -133,7 +142,7 @@ def _case_rows(f: Filters, figure: str):
         stmt = select(Case).where(Case.state_category == "closed", Case.closed_at >= day_start_utc(f.start),
                                   Case.closed_at < day_start_utc(f.end + timedelta(days=1)), *figures.case_conditions(f))
         if figure == "closed_in_sla":
-            stmt = stmt.where(or_(Case.sla_due_at.is_(None), Case.closed_at <= Case.sla_due_at))
+            stmt = stmt.where(closed_in_sla_sql(Case.closed_at, Case.sla_due_at))
         stmt = stmt.order_by(Case.closed_at, Case.id)
     return stmt
 
@@ -158,11 +167,13 @@ def _rows(f: Filters, figure: str, page: int | None):
         stmt = stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     if kind == "contacts":
         head = ["Contact", "Started (London)", "Service", "Channel", "Outcome", "Case", "Advisor"]
-        rows = [[str(c.id), _local(c.started_at), c.reason, c.channel, c.outcome, ref or "", name or ""]
+        rows = [[str(c.id), _local(c.started_at), label(c.reason), label(c.channel), label(c.outcome), ref or "",
+                 name or ""]
                 for c, ref, name in db.session.execute(stmt).all()]
     else:
         head = ["Case", "Service", "Channel", "State", "Due (London)", "Closed (London)"]
-        rows = [[k.reference, k.workflow_id, k.channel, k.state, _local(k.sla_due_at), _local(k.closed_at)]
+        rows = [[k.reference, label(k.workflow_id), label(k.channel), label(k.state), _local(k.sla_due_at),
+                 _local(k.closed_at)]
                 for k in db.session.scalars(stmt).all()]
     return head, rows, total
 
@@ -200,10 +211,17 @@ def _csv(name: str, head: list[str], rows: list[list]) -> Response:
     writer = csv.writer(buf)
     writer.writerow(head)
     for row in rows:
-        # Neutralise spreadsheet formulas in text cells.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow([_safe_cell(v) for v in row])
     return Response(buf.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _safe_cell(v):
+    """Neutralise a spreadsheet formula: only a text cell that starts with = + - or @ gains an apostrophe."""
+    return "'" + v if isinstance(v, str) and v[:1] and v[0] in "=+-@" else v
+
+
+FCR_DENOMINATOR_HEADER = "assisted (phone, face to face, email; not chases, repeats or letters)"
 
 
 def _fmt(v):
@@ -223,22 +241,32 @@ def export(name: str):
     d = figures.dashboard(f)
     c = d["contacts"]
     if name == "channels":
-        rows_ = [[ch, v["contacts"], f"{v['pence'] / 100:.2f}", f"{v['cost'] / 100:.2f}"] for ch, v in d["cost"]["by_channel"].items()]
+        rows_ = [[label(ch), v["contacts"], f"{v['pence'] / 100:.2f}", f"{v['cost'] / 100:.2f}"] for ch, v in d["cost"]["by_channel"].items()]
         return _csv(f"channels_{stamp}", ["channel", "contacts", "unit_cost_gbp", "cost_gbp"], rows_)
     if name == "services":
-        rows_ = [[s] + [v.get(ch, 0) for ch in CHANNELS] + [sum(v.values())] for s, v in sorted(c.by_service.items())]
-        return _csv(f"services_{stamp}", ["service", *CHANNELS, "total"], rows_)
+        rows_ = [[label(s)] + [v.get(ch, 0) for ch in CHANNELS] + [sum(v.values())]
+                 for s, v in sorted(c.by_service.items())]
+        return _csv(f"services_{stamp}", ["service", *(label(ch) for ch in CHANNELS), "total"], rows_)
     if name == "team_fcr":
-        return _csv(f"team_fcr_{stamp}", ["team", "resolved_first_contact", "assisted", "fcr_percent"],
+        return _csv(f"team_fcr_{stamp}", ["team", "resolved_first_contact", FCR_DENOMINATOR_HEADER, "fcr_percent"],
                     [[t["name"], t["resolved"], t["assisted"], _fmt(t["fcr"])] for t in d["team_fcr"]])
     if name == "advisor_fcr":
-        return _csv(f"advisor_fcr_{stamp}", ["advisor", "resolved_first_contact", "assisted", "fcr_percent"],
+        return _csv(f"advisor_fcr_{stamp}", ["advisor", "resolved_first_contact", FCR_DENOMINATOR_HEADER, "fcr_percent"],
                     [[a["name"], a["resolved"], a["assisted"], _fmt(a["fcr"])] for a in d["advisor_fcr"]])
     if name == "sla":
         return _csv(f"sla_{stamp}", ["service", "closed", "closed_in_sla", "compliance_percent"],
-                    [[s, v["closed"], v["in_sla"], _fmt(v["compliance"])] for s, v in sorted(d["sla"]["by_service"].items())])
-    return _csv(f"trend_{stamp}", ["month", "digital", "total", "digital_share_percent"],
-                [[p["month"].strftime("%Y-%m"), p["digital"], p["total"], _fmt(p["share"])] for p in d["trend"]])
+                    [[label(s), v["closed"], v["in_sla"], _fmt(v["compliance"])] for s, v in sorted(d["sla"]["by_service"].items())])
+    return _csv(f"trend_{stamp}", ["month", "digital", "total", "digital_share_percent", "resolved_first_contact",
+                                   FCR_DENOMINATOR_HEADER, "fcr_percent", "avoidable", "avoidable_percent",
+                                   "closed", "closed_in_sla", "sla_compliance_percent"],
+                [[p["month"].strftime("%Y-%m"), p["digital"], p["total"], _fmt(p["share"]), p["resolved_first"],
+                  p["assisted"], _fmt(p["fcr"]), p["avoidable"], _fmt(p["avoidable_share"]), p["closed"],
+                  p["closed_in_sla"], _fmt(p["sla"])] for p in d["trend"]])
+
+
+@bp.app_template_filter("label")
+def label_filter(name):
+    return label(name)
 
 
 @bp.app_template_filter("pct")

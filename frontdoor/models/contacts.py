@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdoor.extensions import db
+from frontdoor.metrics.definitions import CHANNELS, sql_in
 from frontdoor.models.base import UtcDateTime, utcnow
 
 OUTCOMES = ("self_served", "resolved_first_contact", "handed_off", "progress_chase", "repeat")
@@ -15,9 +16,7 @@ OUTCOMES = ("self_served", "resolved_first_contact", "handed_off", "progress_cha
 class Contact(db.Model):
     __tablename__ = "contacts"
     __table_args__ = (
-        CheckConstraint(
-            "channel IN ('web', 'api', 'phone', 'face_to_face', 'email', 'letter')", name="channel"
-        ),
+        CheckConstraint(sql_in("channel", CHANNELS), name="channel"),
         CheckConstraint(
             "outcome IN ('self_served', 'resolved_first_contact', 'handed_off', 'progress_chase', 'repeat')",
             name="outcome",

@@ -10,8 +10,6 @@ from frontdoor.metrics import rollups
 from frontdoor.models import Case, Contact, Customer, StaffUser
 from frontdoor.models.base import utcnow
 
-SELF_SERVICE_CHANNELS = ("web", "api")
-ASSISTED_CHANNELS = ("phone", "face_to_face", "email")
 REPEAT_WINDOW = timedelta(days=7)
 GENERAL_ENQUIRY = "general_enquiry"
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from frontdoor.extensions import db
 from frontdoor.ids import MAX_INT, whole_number
+from frontdoor.metrics.definitions import past_due_sql
 from frontdoor.models import Case, CaseEvent, Property, StaffUser, Team
 from frontdoor.models.base import utcnow
 from frontdoor.services import visibility
@@ -67,9 +68,10 @@ def queue(user: StaffUser, f: QueueFilters, calendar, now: datetime | None = Non
         query = query.where(Case.workflow_id == f.service)
     if f.sla in SLA_FILTERS:
         start, end = _sla_window(f.sla, calendar, now)
-        query = query.where(Case.sla_due_at.is_not(None), Case.sla_due_at <= end, Case.state_category == "open")
-        if start is not None:
-            query = query.where(Case.sla_due_at > start)
+        if start is None:  # overdue: the dashboard's "open cases past due", the same rule
+            query = query.where(past_due_sql(Case.state_category, Case.sla_due_at, end))
+        else:
+            query = query.where(Case.state_category == "open", Case.sla_due_at > start, Case.sla_due_at <= end)
     if f.ward:
         query = query.join(Property, Property.id == Case.property_id).where(Property.ward == f.ward)
     if f.assignee == "me":

@@ -17,12 +17,11 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
+from frontdoor.metrics.definitions import OUTCOME_LABELS  # noqa: F401 (the customer page's labels)
 from frontdoor.models import Booking, Case, Contact, Customer, GardenSubscription, Payment, Property, StaffUser, Task
 from frontdoor.services import visibility
 from frontdoor.services.registry import definition as get_definition
 
-OUTCOME_LABELS = {"self_served": "Self-served", "resolved_first_contact": "Resolved at first contact",
-                  "handed_off": "Handed off", "progress_chase": "Progress chase", "repeat": "Repeat contact"}
 PAGE_SIZE = 50
 PANEL_LIMIT = 10  # bookings and subscriptions listed beside the profile
 

@@ -15,12 +15,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.metrics import rollups
+from frontdoor.metrics.definitions import DIGITAL
 from frontdoor.models import Case, CaseEvent, Customer, Property
 from frontdoor.models.base import utcnow
 from frontdoor.services import customers as customer_service
 from frontdoor.services import notifications, properties, uploads
 from frontdoor.services.actors import Actor
-from frontdoor.services.contacts import SELF_SERVICE_CHANNELS, record_contact
+from frontdoor.services.contacts import record_contact
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import council_bounds, working_calendar
 from frontdoor.services.workflow_versions import ensure_snapshot
@@ -225,7 +226,7 @@ def submit(
     record_contact(
         channel=channel,
         reason=definition.id,
-        outcome="self_served" if channel in SELF_SERVICE_CHANNELS else "handed_off",
+        outcome="self_served" if channel in DIGITAL else "handed_off",
         customer=customer,
         case=case,
         staff=actor.staff,

@@ -52,7 +52,7 @@ def test_manager_uses_the_dashboard(live_server, page, axe_check, tmp_path):
     axe_check(page)
 
     page.click("a:has-text('50.0%')")
-    assert page.locator("h1").inner_text() == "Contacts on web or api"
+    assert page.locator("h1").inner_text() == "Contacts on web or API"
     assert "2 rows" in page.locator("main").inner_text()
     axe_check(page)
 
@@ -62,7 +62,7 @@ def test_manager_uses_the_dashboard(live_server, page, axe_check, tmp_path):
     info.value.save_as(path)
     lines = path.read_text().strip().splitlines()
     assert lines[0].startswith("Contact,Started (London),Service,Channel")
-    assert len(lines) == 3 and all(",web," in line for line in lines[1:])
+    assert len(lines) == 3 and all(",Web," in line for line in lines[1:])
 
 
 def test_an_advisor_is_refused(live_server, page, axe_check):
@@ -95,3 +95,31 @@ def test_an_admin_changes_unit_costs(live_server, page, axe_check):
     page.click("button:has-text('Save unit costs')")
     assert page.locator("input[name=phone]").input_value() == "3.10"
     axe_check(page)
+
+
+def test_targets_trends_and_explanations_are_on_the_page(live_server, page, axe_check, tmp_path):
+    lead = _seed()
+    page.goto(live_server.url + "/staff/sign-in")
+    page.fill("input[name=email]", lead.email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.goto(live_server.url + "/staff/dashboards/?period=month&start=2026-10-01")
+    headline = page.locator("table").first
+    fcr_row = headline.locator("tr", has_text="First-contact resolution").inner_text()
+    assert "100.0%" in fcr_row and "80% or more" in fcr_row and "On target" in fcr_row  # 1 of 1 assisted
+    digital_row = headline.locator("tr", has_text="Digital share").inner_text()
+    assert "50.0%" in digital_row and "Off target" in digital_row
+    avoidable_row = headline.locator("tr", has_text="Avoidable contact").inner_text()
+    assert "25.0%" in avoidable_row and "Near target" in avoidable_row  # 1 chase of 4; at most 20%, within 5 points
+    main = page.locator("main").inner_text()
+    assert "Progress chases, repeats, letters and self-service are left out of the denominator" in main
+    assert "A case waiting for the resident is not counted" in main
+    for title in ("First-contact resolution by month", "Avoidable contact by month", "SLA compliance by month"):
+        assert page.locator("svg title", has_text=title).count() == 1
+    axe_check(page)
+    shot = tmp_path / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=True)
+    headline.screenshot(path=str(tmp_path / "headline.png"))
+    page.locator("svg", has=page.locator("title", has_text="Avoidable contact by month")).screenshot(
+        path=str(tmp_path / "avoidable_trend.png"))
+    assert shot.stat().st_size > 10_000

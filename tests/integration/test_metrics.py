@@ -97,6 +97,10 @@ def test_every_figure_equals_the_hand_computed_value(october):
     assert d["cost"]["saving_pence"] == 149 * 10 - 2605
     october_trend = [p for p in d["trend"] if p["month"] == date(2026, 10, 1)][0]
     assert (october_trend["digital"], october_trend["total"]) == (3, 10)
+    assert (october_trend["resolved_first"], october_trend["assisted"], october_trend["avoidable"]) == (3, 4, 2)
+    assert (october_trend["closed_in_sla"], october_trend["closed"]) == (3, 4)  # C4 closed on 1 October, London
+    september = [p for p in d["trend"] if p["month"] == date(2026, 9, 1)][0]
+    assert (september["resolved_first"], september["assisted"], september["closed"]) == (0, 1, 0)
 
 
 def test_rollups_agree_with_a_plain_group_by_and_with_a_rebuild(october):
@@ -143,7 +147,8 @@ def test_dashboard_page_links_and_exports(october, client, login_as):
     export = client.get("/staff/dashboards/export/team_fcr.csv?period=month&start=2026-10-01")
     assert export.mimetype == "text/csv"
     assert list(csv.reader(io.StringIO(export.get_data(as_text=True)))) == [
-        ["team", "resolved_first_contact", "assisted", "fcr_percent"], ["Waste", "3", "4", "75.0"]]
+        ["team", "resolved_first_contact", "assisted (phone, face to face, email; not chases, repeats or letters)",
+         "fcr_percent"], ["Waste", "3", "4", "75.0"]]
     drill = client.get("/staff/dashboards/export/rows.csv?period=month&start=2026-10-01&figure=avoidable")
     assert len(list(csv.reader(io.StringIO(drill.get_data(as_text=True))))) == 3
 
@@ -245,3 +250,79 @@ def test_past_due_snapshot_counts_what_the_live_query_counts(october, session):
     # A stale snapshot (the job stopped) is not used; nor is it for a ward, which it does not hold.
     assert snapshots.past_due_count(now=utcnow() + timedelta(minutes=6)) is None
     assert figures.past_due_query(Filters("month", OCT.start, OCT.end, ward="Castle"), count=True) == 1
+
+
+def test_past_due_is_counted_the_same_on_the_dashboard_and_the_queue(october, client, login_as):
+    """A case waiting for the resident has its clock paused: past due on neither page."""
+    prop = factories.property_(ward="Abbey")
+    waiting = _case("WAITING1", october["waste"], prop, utc(2026, 10, 1), None, utc(2026, 10, 2))
+    waiting.state, waiting.state_category = "awaiting_resident", "waiting"
+    db.session.flush()
+    login_as("team_lead")
+    page = client.get("/staff/dashboards/?period=month&start=2026-10-01").get_data(as_text=True)
+    assert "A case waiting for the resident is not counted: its clock is paused" in page
+    rows = client.get("/staff/dashboards/rows?period=month&start=2026-10-01&figure=past_due").get_data(as_text=True)
+    assert "1 rows," in rows and ">C5<" in rows and "WAITING1" not in rows
+    queue = client.get("/staff/?sla=overdue&state=").get_data(as_text=True)
+    assert "/staff/cases/C5" in queue and "WAITING1" not in queue
+
+
+def test_fcr_denominator_is_explained_on_the_page(october, client, login_as):
+    login_as("team_lead")
+    page = client.get("/staff/dashboards/?period=month&start=2026-10-01").get_data(as_text=True)
+    assert "Progress chases, repeats, letters and self-service are left out of the denominator" in page
+
+
+def test_csv_cells_are_labels_with_no_stray_apostrophes(session, client, login_as):
+    api_user = factories.staff("advisor")
+    api_user.name = "=HYPERLINK(1)"
+    contact = record_contact(channel="api", reason="foi_request", outcome="self_served")
+    contact.started_at = utc(2026, 10, 5, 9)
+    formula = record_contact(channel="phone", reason="foi_request", outcome="handed_off", staff=api_user)
+    formula.started_at = utc(2026, 10, 6, 9)
+    db.session.flush()
+    rollups.apply_pending()
+    login_as("team_lead")
+    body = client.get("/staff/dashboards/export/rows.csv?period=month&start=2026-10-01&figure=contacts")
+    head, api_row, phone_row = list(csv.reader(io.StringIO(body.get_data(as_text=True))))
+    assert head == ["Contact", "Started (London)", "Service", "Channel", "Outcome", "Case", "Advisor"]
+    assert api_row[2:] == ["FOI request", "API", "Self-served", "", ""]  # empty cells stay empty
+    assert phone_row[2:] == ["FOI request", "Phone", "Handed off", "", "'=HYPERLINK(1)"]
+    services = list(csv.reader(io.StringIO(client.get(
+        "/staff/dashboards/export/services.csv?period=month&start=2026-10-01").get_data(as_text=True))))
+    assert services[0] == ["service", "Web", "API", "Phone", "Face to face", "Email", "Letter", "total"]
+    assert services[1] == ["FOI request", "0", "1", "1", "0", "0", "0", "2"]
+
+
+def test_each_target_shows_red_amber_or_green_as_the_council_set_it(october, app, client, login_as):
+    """October: digital 30% (target 90%: red), FCR 75% (80%: amber, within 5 points), avoidable 20% (at most
+    20%: green), SLA 75% (95%: red). A council that sets FCR to 75% sees it green."""
+    import re
+
+    login_as("team_lead")
+
+    def statuses():
+        html = client.get("/staff/dashboards/?period=month&start=2026-10-01").get_data(as_text=True)
+        headline = html.split("Headline figures for the period", 1)[1].split("</table>", 1)[0]
+        table = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+                 for row in re.findall(r"<tr[^>]*>(.*?)</tr>", headline)]
+        assert table[0] == ["Figure", "This period", "Previous period", "Target", "Against target"]
+        return {row[0]: (row[3], row[4]) for row in table[1:] if row[3]}
+
+    assert statuses() == {
+        "Digital share (web and API)": ("90% or more", "Off target"),
+        "First-contact resolution": ("80% or more", "Near target"),
+        "Avoidable contact (chases and repeats)": ("20% or less", "On target"),
+        "SLA compliance (closed by due time)": ("95% or more", "Off target"),
+    }
+    app.config["DASHBOARD_TARGETS"] = {**app.config["DASHBOARD_TARGETS"], "fcr": 0.75}
+    try:
+        assert statuses()["First-contact resolution"] == ("75% or more", "On target")
+    finally:
+        app.config["DASHBOARD_TARGETS"] = {**app.config["DASHBOARD_TARGETS"], "fcr": 0.80}
+    page = client.get("/staff/dashboards/?period=month&start=2026-10-01").get_data(as_text=True)
+    assert "First-contact resolution by month, against the target" in page
+    assert "SLA compliance by month, against the target" in page
+    trend = list(csv.reader(io.StringIO(client.get(
+        "/staff/dashboards/export/trend.csv?period=month&start=2026-10-01").get_data(as_text=True))))
+    assert trend[-1] == ["2026-10", "3", "10", "30.0", "3", "4", "75.0", "2", "20.0", "4", "3", "75.0"]
