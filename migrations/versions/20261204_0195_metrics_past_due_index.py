@@ -5,16 +5,16 @@ The dashboard, its minute snapshot and the queue count "past due" by one rule
 reads took every case not closed, so the count had to visit the table to leave waiting cases out;
 on open cases only it is answered from the index again.
 
-Revision ID: 0180_metrics_past_due_index
-Revises: 0170
+Revision ID: 0195_metrics_past_due_index
+Revises: 0190_console_rule_outcome
 Create Date: 2026-12-04 19:30:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0180_metrics_past_due_index"
-down_revision = "0170"
+revision = "0195_metrics_past_due_index"
+down_revision = "0190_console_rule_outcome"
 branch_labels = None
 depends_on = None
 
