@@ -106,6 +106,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         bench_endpoints.init_app(app)
 
+    from frontdoor import jobs, unit_of_work
+
+    jobs.register_after_commit_hooks()
+    unit_of_work.wrap_views(app)  # last: every view registered above runs in the one unit of work
     return app
 
 

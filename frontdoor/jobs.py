@@ -126,6 +126,40 @@ def _unqueue_deliveries(message_ids: list[int]) -> None:
         log.warning("could not take delivered rows' jobs off the queue", exc_info=True)
 
 
+def register_after_commit_hooks() -> None:
+    """What a commit hands on: outbox rows to their delivery jobs, noted rollup rows to the rollup job."""
+    from frontdoor import unit_of_work
+    from frontdoor.metrics import rollups
+    from frontdoor.services import outbox
+
+    unit_of_work.after_commit("outbox", outbox.take_pending, dispatch_outbox, outbox.discard_pending)
+    unit_of_work.after_commit("rollups", rollups.take_flag, lambda _noted: schedule_rollups(), rollups.discard_flag)
+
+
+def dispatch_outbox(ids: list[int]) -> None:
+    """After a commit: the rows' delivery jobs to RQ, or (no Redis) each row delivered inline now."""
+    from frontdoor.extensions import db
+    from frontdoor.ops import outbox_delivered
+    from frontdoor.services import outbox
+
+    if not ids:
+        return
+    if current_app.config.get("REDIS_URL"):
+        try:
+            enqueue_deliveries(ids)
+        except Exception:  # Redis down: the rows stay pending and the sweep sends them later.
+            log.exception("could not enqueue outbox %s; left for the sweep", ids)
+        return
+    for message_id in ids:
+        try:
+            sent = outbox.deliver(message_id)
+            db.session.commit()
+            outbox_delivered(int(sent))
+        except Exception:
+            db.session.rollback()
+            log.exception("inline delivery of outbox %s failed; left pending", message_id)
+
+
 def sweep_outbox(older_than_seconds: int = 60) -> int:
     """Re-dispatch rows left pending (Redis was down, a worker died). Delivery is idempotent."""
     from frontdoor.extensions import db
@@ -134,7 +168,7 @@ def sweep_outbox(older_than_seconds: int = 60) -> int:
     with _app_context():
         ids = outbox.pending_ids(older_than_seconds)
         db.session.commit()
-        outbox.dispatch(ids)
+        dispatch_outbox(ids)
         return len(ids)
 
 

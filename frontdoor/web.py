@@ -7,7 +7,7 @@ from flask import abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from frontdoor.extensions import db
+from frontdoor import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        db.session.rollback()
+        unit_of_work.rollback()
         return (
             render_template(
                 "error.html",
@@ -74,13 +74,13 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        db.session.rollback()
+        unit_of_work.rollback()
         code = exc.code or 500
         message = exc.description if code in (400, 405, 413, 429) else None
         return render_template("error.html", title=TITLES.get(code, exc.name), message=message, status=code), code
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        db.session.rollback()
+        unit_of_work.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_template("error.html", title=TITLES[500], message=None, status=500), 500

@@ -39,6 +39,10 @@ def take_flag(session) -> bool:
     return bool(session.info.pop(_FLAG, False))
 
 
+def discard_flag(session) -> None:
+    session.info.pop(_FLAG, None)
+
+
 def _add_counts(model, keys: tuple[str, ...], counts: dict[tuple, dict[str, int]]) -> None:
     """UPSERT that adds: concurrent writers to one bucket both land."""
     if not counts:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from flask import url_for
 from sqlalchemy import select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Booking, BookingSlot, Case, CollectionRound, Customer, Payment, Property
 from frontdoor.models.base import utcnow
@@ -28,7 +29,7 @@ from workflows import fees as pricing
 WORKFLOW_ID = "bulky_waste"
 
 
-class BookingRefused(Exception):
+class BookingRefused(Refused):
     """A booking change that may not happen; the message is for the person who asked."""
 
 

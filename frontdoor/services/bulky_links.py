@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Booking
 from frontdoor.models.base import utcnow
@@ -26,7 +27,7 @@ SALT = "bulky-payment-link"
 DEFAULT_HOURS = 24
 
 
-class LinkRefused(Exception):
+class LinkRefused(Refused):
     """The link cannot be used; the message is for the resident."""
 
 

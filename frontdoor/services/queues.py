@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.ids import MAX_INT, whole_number
 from frontdoor.models import Case, CaseEvent, Property, StaffUser, Team
@@ -20,7 +21,7 @@ SORTS = {"due": (Case.sla_due_at.asc().nulls_last(), Case.id), "newest": (Case.c
 PAGE_SIZE = 25
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(Refused):
     """An assignment that may not happen; the message is for the person who asked."""
 
 

@@ -19,6 +19,7 @@ from flask import current_app, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Customer, GardenSubscription, Payment, Property
 from frontdoor.models.base import utcnow
@@ -42,7 +43,7 @@ DEFAULTS = {
 SERVICE = "garden_waste"
 
 
-class SubscriptionRefused(Exception):
+class SubscriptionRefused(Refused):
     """The message is for the person who asked."""
 
 

@@ -12,6 +12,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Payment, Refund
 from frontdoor.models.base import utcnow
@@ -21,7 +22,7 @@ SUCCESS_HANDLERS: dict[str, Callable[[Payment], None]] = {}
 FINAL = ("success", "declined", "cancelled", "error")
 
 
-class RefundRefused(Exception):
+class RefundRefused(Refused):
     """A refund that may not happen; the message is for the person who asked."""
 
 
