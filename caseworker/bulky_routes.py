@@ -86,7 +86,6 @@ def mark(booking_id):
         outbox.rollback()
         flash(str(exc), "error")
     else:
-        outbox.commit()
         flash("Saved", "success")
     return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
 
@@ -123,19 +122,16 @@ def book():
                 actor = Actor.for_staff(current_user)
                 if free:
                     bulky.record_free(booking, answers, values["free_reason"], actor, "phone")
-                    outbox.commit()
                     flash(f"Free collection recorded: {booking.reference}", "success")
                     return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
                 if by_link:
                     bulky_links.send(booking, answers, actor)
-                    outbox.commit()
                     until = bulky_links.held_until(booking)
                     flash(f"Payment link sent to {answers['email']} for booking {booking.reference}. "
                           f"The date is held until {until:%H:%M on %-d %B}.", "success")
                     return redirect(url_for(".book"))
                 payment = bulky.start_payment(booking, answers)
                 payment.purpose = {**payment.purpose, "channel": "phone"}
-                outbox.commit()
                 return redirect(payment.next_url)
             except (FeeError, SlotFull, bulky.BookingRefused) as exc:
                 outbox.rollback()
