@@ -73,7 +73,6 @@ def create(fmt="xml"):
     try:
         key = require("write")
         case, token = create_request(request.form, key)
-        outbox.commit()
     except KeyRefused as exc:
         outbox.rollback()
         return _fail(fmt, exc.status, str(exc))

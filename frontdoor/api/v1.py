@@ -160,7 +160,6 @@ def case_update(reference):
                       public_message=message, data={"source": key.client})
     case.events.append(event)
     db.session.flush()
-    outbox.commit()
     return ok(event_json(event, "internal" in key.scopes), 201)
 
 
@@ -174,7 +173,6 @@ def case_transition(reference):
     note = _text(body, "note", required=False)
     actor = api_keys.actor(key)
     event = transition(case, name, actor, {"note": note, "source": key.client})
-    outbox.commit()
     return ok({"case": case_json(case, "internal" in key.scopes, actor), "event": event_json(event, "internal" in key.scopes)}, 201)
 
 
@@ -222,7 +220,6 @@ def case_event(reference):
     event = transition(case, name, actor,
                        {"note": note or f"'{event_name}' reported by {key.client}", "source": key.client,
                         "external_id": external_id or None})
-    outbox.commit()
     return ok({"duplicate": False, "event": event_json(event, False), "case": case_json(case, False, actor)}, 201)
 
 
