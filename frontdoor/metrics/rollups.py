@@ -13,6 +13,7 @@ from collections import Counter
 
 from sqlalchemy import delete, func, select, text
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.metrics.localday import local_day
 from frontdoor.models import (
@@ -194,7 +195,7 @@ def catch_up(max_batches: int = 100) -> int:
         n = apply_pending()
         # Commit even when there was nothing to do: it ends the read transaction, which on SQLite
         # would otherwise keep the database's write lock until the session is removed.
-        db.session.commit()
+        unit_of_work.commit()
         if n == 0:
             break
         total += n
