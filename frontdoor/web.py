@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from frontdoor import unit_of_work
+from frontdoor.services import links
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ def init_app(app):
         if any("\x00" in key or "\x00" in value
                for values in (request.args, request.form) for key, value in values.items(multi=True)):
             abort(400, "Your request contained characters we cannot accept. Go back and check what you entered.")
+
+    # How a service's Link becomes a URL: the web layer owns the routes (frontdoor.services.links).
+    links.set_resolver(lambda link, external: url_for(link.endpoint, _external=external, **link.values))
 
     @app.template_filter("local")
     def local_time(moment):

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Booking
 from frontdoor.models.base import utcnow
 from frontdoor.services import bulky, notifications, outbox
 from frontdoor.services.actors import Actor
+from frontdoor.services.links import Link
 from frontdoor.services.registry import working_calendar
+from frontdoor.unit_of_work import Refused
 from workflows import booking as rules
 from workflows.fees import pounds
 
@@ -62,7 +63,7 @@ def send(booking: Booking, answers: dict, actor: Actor, now: datetime | None = N
     expires = link_expiry(booking, now)
     booking.hold.expires_at = expires
     token = _signer().dumps({"b": booking.id, "e": int(expires.timestamp())})
-    link = url_for("bulky.pay_link", token=token, _external=True)
+    link = Link("bulky.pay_link", {"token": token}).url()
     day = booking.slot.day
     local_expiry = working_calendar().local(expires)
     outbox.add("booking_email", {"to": email, "template": "bulky_payment_link", "values": {

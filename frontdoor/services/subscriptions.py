@@ -15,17 +15,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Customer, GardenSubscription, Payment, Property
 from frontdoor.models.base import utcnow
 from frontdoor.services import notifications, outbox, payments, properties
+from frontdoor.services.links import Link
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import working_calendar
+from frontdoor.unit_of_work import Refused
 from workflows.validation import normalise_postcode
 
 DEFAULTS = {
@@ -92,7 +93,7 @@ def can_renew(sub: GardenSubscription, on: date | None = None) -> bool:
 
 
 def _return_url(payment: Payment) -> str:
-    return url_for("garden.payment_return", reference=payment.reference, _external=True)
+    return Link("garden.payment_return", {"reference": payment.reference}).url()
 
 
 def by_reference(reference: str) -> GardenSubscription | None:

@@ -13,12 +13,12 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Payment, Refund
 from frontdoor.models.base import utcnow
 from frontdoor.services import outbox
 from frontdoor.services.payments.providers import ProviderRefused, provider_for
+from frontdoor.unit_of_work import Refused
 
 log = logging.getLogger(__name__)
 SUCCESS_HANDLERS: dict[str, Callable[[Payment], None]] = {}

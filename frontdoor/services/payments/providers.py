@@ -10,10 +10,11 @@ import secrets
 from dataclasses import dataclass
 
 import requests
-from flask import current_app, url_for
+from flask import current_app
 
 from frontdoor.extensions import db
 from frontdoor.models import Payment, TestProviderPayment
+from frontdoor.services.links import Link
 
 
 class ProviderError(Exception):
@@ -41,7 +42,7 @@ class TestProvider:
                                      return_url=return_url, status="created", refunded_pence=0)
         db.session.add(record)
         db.session.flush()
-        return record.id, url_for("payments.test_page", provider_id=record.id)
+        return record.id, Link("payments.test_page", {"provider_id": record.id}).url(external=False)
 
     def status(self, payment: Payment) -> str:
         record = db.session.get(TestProviderPayment, payment.provider_id)
