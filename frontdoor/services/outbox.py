@@ -73,8 +73,7 @@ def discard_pending(session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-# Kept for callers of the old names (tests, bench): the unit of work is frontdoor.unit_of_work.
-commit = unit_of_work.commit
+# Routes that catch a refusal roll back what it left (outbox.rollback()); it is the unit of work's.
 rollback = unit_of_work.rollback
 
 
