@@ -4,9 +4,9 @@ Every setting can be changed from the environment (read in config.py, like every
 """
 import json
 
-import config
+import config as _frontdoor_config  # not "config": gunicorn reads that name as its own setting
 
-_settings = config.gunicorn_settings()
+_settings = _frontdoor_config.gunicorn_settings()
 bind = _settings["bind"]
 workers = _settings["workers"]
 worker_class = _settings["worker_class"]
