@@ -6,8 +6,13 @@ instance/; no REDIS_URL means jobs run inline after commit, so the app runs with
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from flask import Config as FlaskConfig
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET = "dev-only-not-secret-change-me"
@@ -15,6 +20,58 @@ DEFAULT_SECRET = "dev-only-not-secret-change-me"
 
 class ConfigError(RuntimeError):
     pass
+
+
+log = logging.getLogger(__name__)
+# The FRONTDOOR_* variables we read; any other is a misspelling or a setting that no longer exists.
+KNOWN_FRONTDOOR_VARIABLES = frozenset({"FRONTDOOR_ENV", "FRONTDOOR_INSTANCE_PATH", "FRONTDOOR_BENCH_ENDPOINTS"})
+
+
+def warn_unknown(env: Mapping[str, str]) -> list[str]:
+    """Log each FRONTDOOR_* variable we do not read (a typo would otherwise be silently ignored)."""
+    unknown = sorted(k for k in env if k.startswith("FRONTDOOR_") and k not in KNOWN_FRONTDOOR_VARIABLES)
+    for name in unknown:
+        log.warning("unknown setting %s in the environment is ignored (known: %s)", name,
+                    ", ".join(sorted(KNOWN_FRONTDOOR_VARIABLES)))
+    return unknown
+
+
+class FrozenConfig(FlaskConfig):
+    """The app's config: after start-up (freeze()) the settings load() made are read-only, so nothing
+    changes a setting behind the back of the code that read it. Flask's and the extensions' own keys
+    stay writable (Flask's CLI sets DEBUG after the factory). Tests (TESTING) may still patch."""
+
+    _frozen_keys: frozenset = frozenset()
+
+    def freeze(self, keys) -> None:
+        self._frozen_keys = frozenset(keys)
+
+    def _check(self, key) -> None:
+        if key in self._frozen_keys and not dict.get(self, "TESTING"):
+            raise TypeError(f"setting {key} is read-only after start-up: set it in the environment "
+                            "(or pass it to create_app)")
+
+    def __setitem__(self, key, value):
+        self._check(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self._check(key)
+        super().__delitem__(key)
+
+    def update(self, *args, **kwargs):
+        for key in dict(*args, **kwargs):
+            self._check(key)
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self._check(key)
+        return super().setdefault(key, default)
+
+    def pop(self, key, *default):
+        self._check(key)
+        return super().pop(key, *default)
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -104,9 +161,10 @@ def _whole(env: dict, name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
-def load(overrides: dict | None = None, env: dict | None = None) -> dict:
-    """Build the settings dict: environment first, then explicit overrides (tests)."""
+def load(overrides: dict | None = None, env: dict | None = None) -> Mapping:
+    """The settings, read-only: environment first, then explicit overrides (tests)."""
     env = dict(os.environ if env is None else env)
+    warn_unknown(env)
     overrides = dict(overrides or {})
     instance_path = Path(env.get("FRONTDOOR_INSTANCE_PATH", BASE_DIR / "instance"))
     environment = _environment(env.get("FRONTDOOR_ENV"))
@@ -197,6 +255,8 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         "WEBHOOK_TARGETS": _json(env.get("WEBHOOK_TARGETS"), "WEBHOOK_TARGETS"),
         "WEBHOOK_MAX_AGE_SECONDS": int(env.get("WEBHOOK_MAX_AGE_SECONDS", 300)),
         "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", 10)),
+        # prometheus-client's multiprocess folder (it reads the variable itself; we read it here too).
+        "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         "TESTING": False,
     }
     cfg.update(overrides)
@@ -207,7 +267,38 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
     }
     cfg["PAYMENTS_ENABLED"] = cfg["PAYMENT_PROVIDER"] not in (None, "none")
     check(cfg)
-    return cfg
+    return MappingProxyType(cfg)
+
+
+def gunicorn_settings(env: Mapping[str, str] | None = None) -> dict:
+    """gunicorn's own settings (gunicorn.conf.py), read here with the rest, so one image serves every host size."""
+    import multiprocessing
+
+    env = os.environ if env is None else env
+    # The cores this process may run on (a container's cpuset), not the host's: on a 2-core host 5
+    # workers. Python work per request holds the GIL, so processes use the cores; threads overlap
+    # each worker's waits on PostgreSQL and Redis. Each worker's pool needs one connection per
+    # thread (SQLAlchemy's default pool of 5 covers 4 threads).
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else multiprocessing.cpu_count()
+    return {
+        # Loopback unless told otherwise: only the TLS proxy on this host reaches gunicorn, so a client
+        # cannot send its own X-Forwarded-For past it. GUNICORN_BIND=0.0.0.0:8000 when the proxy is elsewhere.
+        "bind": env.get("GUNICORN_BIND", "127.0.0.1:8000"),
+        "workers": int(env.get("GUNICORN_WORKERS", cores * 2 + 1)),
+        "worker_class": env.get("GUNICORN_WORKER_CLASS", "gthread"),
+        "threads": int(env.get("GUNICORN_THREADS", 4)),
+        "timeout": int(env.get("GUNICORN_TIMEOUT", 30)),
+        "graceful_timeout": int(env.get("GUNICORN_GRACEFUL_TIMEOUT", 30)),
+        "keepalive": int(env.get("GUNICORN_KEEPALIVE", 5)),
+        # Recycle workers now and then so a slow leak never takes a host down.
+        "max_requests": int(env.get("GUNICORN_MAX_REQUESTS", 5000)),
+        "max_requests_jitter": int(env.get("GUNICORN_MAX_REQUESTS_JITTER", 500)),
+        # Trust X-Forwarded-* only from the load balancer in front.
+        "forwarded_allow_ips": env.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "accesslog": env.get("GUNICORN_ACCESS_LOG", "-"),
+        "loglevel": env.get("LOG_LEVEL", "info").lower(),
+        "prometheus_multiproc_dir": env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+    }
 
 
 def check(cfg: dict) -> None:

@@ -4,7 +4,7 @@
         --pg postgresql://postgres@127.0.0.1:5432/postgres --redis redis://127.0.0.1:6379/0
 
 It makes a fresh database (bench_jobs_<pid>, the real migrations), submits --cases missed-bin cases
-through the real service, each in its own commit (outbox.commit() enqueues the acknowledgement's
+through the real service, each in its own commit (unit_of_work.commit() enqueues the acknowledgement's
 delivery job, as a request does), then runs one `rq worker -w rq.worker.SimpleWorker --burst` with
 the production settings the load test gives its workers. It prints jobs and deliveries per second
 from the end of the first job (which, in a fresh worker, imports and builds the app: once per
@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from frontdoor import unit_of_work
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +40,6 @@ def seed(database_url, redis_url, queue_name, cases):
     from frontdoor.app import create_app
     from frontdoor.extensions import db
     from frontdoor.models import Container, Property
-    from frontdoor.services import outbox
     from frontdoor.services.actors import Actor
     from frontdoor.services.registry import definition
     from frontdoor.services.submissions import submit
@@ -69,7 +69,7 @@ def seed(database_url, redis_url, queue_name, cases):
         started = time.perf_counter()
         for a in answers:
             submit(missed_bin, a, "web", None, Actor.resident())
-            outbox.commit()  # one commit, then the delivery job is enqueued: what a request does
+            unit_of_work.commit()  # one commit, then the delivery job is enqueued: what a request does
         took = time.perf_counter() - started
         db.session.remove()
         db.engine.dispose()

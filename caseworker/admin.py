@@ -12,7 +12,6 @@ from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.models import StaffUser, Team
-from frontdoor.services import outbox
 
 
 def _teams():
@@ -57,7 +56,6 @@ def admin_staff_edit(staff_id):
             user.teams = [t for t in _teams() if t.slug in (form.teams.data or [])]
             if form.password.data:
                 user.set_password(form.password.data)
-            outbox.commit()
             flash(f"Saved {user.name}.", "success")
             return redirect(url_for(".admin_staff"))
     return render_template("caseworker/admin_staff_edit.html", title="Edit staff" if user else "Add staff", form=form,
@@ -76,7 +74,6 @@ def admin_team_add():
             form.slug.errors.append("There is already a team with this short name")
         else:
             db.session.add(Team(slug=slug, name=form.name.data.strip()))
-            outbox.commit()
             flash("Team added.", "success")
             return redirect(url_for(".admin_staff"))
     staff = list(db.session.scalars(select(StaffUser).order_by(StaffUser.name)))

@@ -87,7 +87,6 @@ def mark(booking_id):
         outbox.rollback()
         flash(str(exc), "error")
     else:
-        outbox.commit()
         flash("Saved", "success")
     return redirect(url_for(".manifest", round=booking.slot.round_id, day=booking.slot.day.isoformat()))
 
@@ -155,19 +154,16 @@ def book():
                 channel = current["channel"] if current else "phone"
                 if payment_way == "free":
                     bulky.record_free(booking, answers, values["free_reason"], actor, channel)
-                    outbox.commit()
                     case = db.session.get(Case, booking.case_id)
                     return _back_to_contact(booking, f"Free collection booked: {case.reference}.")
                 if payment_way == "link":
                     bulky_links.send(booking, answers, actor)
-                    outbox.commit()
                     until = bulky_links.held_until(booking)
                     return _back_to_contact(booking, f"Payment link sent to {answers['email']} for booking {booking.reference}. "
                                                      f"The date is held until {until:%H:%M on %-d %B}; it is booked when they pay.",
                                             url_for(".book"))
                 payment = bulky.start_payment(booking, answers, return_endpoint="staff_bulky.payment_return", actor=actor)
                 payment.purpose = {**payment.purpose, "channel": channel, "staff_id": current_user.id}
-                outbox.commit()
                 return redirect(payment.next_url)
             except (FeeError, SlotFull, bulky.BookingRefused) as exc:
                 outbox.rollback()
@@ -191,7 +187,6 @@ def payment_return(reference):
         abort(404)
     payment = payments.confirm(payment)
     booking = db.session.get(Booking, payment.booking_id)
-    outbox.commit()
     if payment.status == "success" and booking.case_id:
         case = db.session.get(Case, booking.case_id)
         return _back_to_contact(booking, f"Paid {pounds(payment.amount_pence)}. Collection booked: {case.reference}.")

@@ -109,7 +109,6 @@ def contact_answer():
                              customer=_customer(current), staff=current_user)
     if contact.customer_id:
         audit.record(current_user, "write", "contact.answer", customer_id=contact.customer_id)
-    outbox.commit()
     contact_session.add_contact(contact.id)
     flash("Recorded as answered." if contact.outcome != "repeat" else
           "Recorded. They contacted us about this in the last 7 days, so it counts as a repeat contact.", "success")
@@ -136,7 +135,6 @@ def contact_update_case():
                              outcome="progress_chase" if found.state_category != "closed" else "resolved_first_contact",
                              customer=customer, case=found, staff=current_user)
     audit.record(current_user, "write", "case.note", customer_id=customer.id, case_id=found.id)
-    outbox.commit()
     contact_session.add_contact(contact.id)
     flash(f"Case {found.reference} updated.", "success")
     return redirect(url_for(".contact_current"))
@@ -161,7 +159,6 @@ def contact_hand_off():
             return _render_current(current, 400, handoff_form=form)
         contact = record_contact(channel=current["channel"], reason=current["reason"], outcome="handed_off",
                                  customer=customer, staff=current_user)
-        outbox.commit()
         contact_session.add_contact(contact.id)
         flash("Handed off: the team has a task.", "success")
         return redirect(url_for(".contact_current"))
@@ -191,7 +188,6 @@ def contact_wrap_up():
         share = duration // len(ids)
         for contact in db.session.scalars(select(Contact).where(Contact.id.in_(ids))):
             contact.duration_seconds = share
-    outbox.commit()
     customer_id = current.get("customer_id")
     contact_session.end()
     flash(f"Contact wrapped up ({duration // 60} min {duration % 60} s).", "success")
@@ -372,7 +368,6 @@ def raise_check(service_id):
             contact = db.session.scalar(select(Contact).where(Contact.case_id == result.case.id).order_by(Contact.id).limit(1))
             if result.case.customer_id:
                 audit.record(current_user, "write", "case.raise", customer_id=result.case.customer_id, case_id=result.case.id)
-            outbox.commit()
         except SubmissionRejected as exc:
             outbox.rollback()
             problems = dict(exc.errors)

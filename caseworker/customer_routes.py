@@ -73,7 +73,6 @@ def customer_profile(customer_id):
         try:
             changed = customers.update_profile(found, form.flags.data or [], form.contact_preference.data)
             audit.record(current_user, "write", "customer.profile", customer_id=found.id, changed=changed)
-            outbox.commit()
             flash("Flags and contact preference saved.", "success")
             return redirect(url_for(".customer", customer_id=found.id))
         except customers.ProfileRefused as exc:
@@ -124,7 +123,6 @@ def merge(customer_id):
             error = "Enter the record number of the customer to keep"
         if error is None:
             merges.merge(merged, survivor, current_user)
-            outbox.commit()
             flash(f"Record {merged.id} was merged into this one.", "success")
             return redirect(url_for(".customer", customer_id=survivor.id))
     status = 400 if error else 200
@@ -150,7 +148,6 @@ def undo_merge(merge_id):
         abort(400, "Your form has expired. Go back, refresh the page and try again.")
     try:
         merges.undo(row, current_user)
-        outbox.commit()
         flash("The merge was undone: both records are back as they were.", "success")
     except merges.MergeRefused as exc:
         outbox.rollback()

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from caseworker.routes import _case_or_404, bp
 from frontdoor.auth import staff_required
-from frontdoor.services import audit, outbox, uploads
+from frontdoor.services import audit, uploads
 from workflows.uploads import MIME
 
 
@@ -27,7 +27,6 @@ def case_file(reference, file_id):
     if record is None or not uploads.exists(record):
         abort(404)
     audit.record(current_user, "read", "case.file", customer_id=found.customer_id, case_id=found.id)
-    outbox.commit()
     # Always a download with the type we found by content: never rendered as a page of ours.
     return send_from_directory(uploads.upload_dir(), record["id"], as_attachment=True,
                                download_name=record.get("name") or "upload",

@@ -53,7 +53,6 @@ def _view(sub: GardenSubscription, cancel_form: StaffCancelForm | None = None, e
 def view(sub_ref):
     sub = _by_reference(sub_ref)
     audit.record(current_user, "read", "garden_subscription.view", customer_id=sub.customer_id, reference=sub.reference)
-    outbox.commit()
     return _view(sub)
 
 
@@ -73,7 +72,6 @@ def cancel(sub_ref):
     except SubscriptionRefused as exc:
         outbox.rollback()
         return _view(sub, form, str(exc)), 400
-    outbox.commit()
     flash(f"Subscription cancelled. Refunded {pounds(refunded)}.", "success")
     return redirect(url_for(".view", sub_ref=sub_ref))
 
@@ -105,7 +103,6 @@ def new():
                 outbox.rollback()
                 error = str(exc)
             else:
-                outbox.commit()
                 if payment.status != "created":
                     return redirect(url_for(".payment_return", payment_ref=payment.reference))
                 return redirect(payment.next_url)
@@ -121,7 +118,6 @@ def payment_return(payment_ref):
     if payment is None or payment.subscription_id is None:
         abort(404)
     payment = payments.confirm(payment)
-    outbox.commit()
     session.pop("staff_garden_nonce", None)
     sub = db.session.get(GardenSubscription, payment.subscription_id)
     flash(f"Payment {payment.reference}: {payment.status}.", "success" if payment.status == "success" else "error")

@@ -56,7 +56,6 @@ def sign_out():
         return render_template("caseworker/sign_out.html", title="Sign out", form=form)
     if is_staff():
         current_user.end_sessions()  # a copy of this cookie, anywhere, stops working too
-        outbox.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for(".sign_in"))
@@ -131,7 +130,6 @@ def bulk():
         return redirect(url_for(".queue"))
     try:
         moved = queues.bulk_transition(references, form.transition.data, _actor(), form.note.data or "")
-        outbox.commit()
     except TransitionRefused as exc:
         outbox.rollback()
         flash(f"Nothing was changed. {exc}", "error")
@@ -149,7 +147,6 @@ def claim(reference):
         abort(400, "Your form has expired. Go back, refresh the page and try again.")
     try:
         queues.assign(found, current_user, _actor(), expected_version=_version(form.version.data))
-        outbox.commit()
         flash(f"You are now working on {found.reference}.", "success")
     except (TransitionRefused, queues.AssignmentRefused) as exc:
         outbox.rollback()
@@ -169,7 +166,6 @@ def assign(reference):
     assignee = db.session.get(StaffUser, int(form.assignee.data)) if form.assignee.data else None
     try:
         queues.assign(found, assignee, _actor(), expected_version=_version(form.version.data))
-        outbox.commit()
         flash(f"Case {found.reference} assigned to {assignee.name if assignee else 'nobody'}.", "success")
     except (TransitionRefused, queues.AssignmentRefused) as exc:
         outbox.rollback()
@@ -200,7 +196,6 @@ def _render_case(found, form=None, error=None, status=200, **forms):
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
     )
     audit.record(current_user, "read", "case.view", customer_id=found.customer_id, case_id=found.id)
-    outbox.commit()
     return page, status
 
 
@@ -224,7 +219,6 @@ def case(reference):
                 event = transition(found, form.transition.data, _actor(), data,
                                    expected_version=_version(form.version.data))
                 audit.record(current_user, "write", "case.transition", customer_id=found.customer_id, case_id=found.id)
-                outbox.commit()
                 flash(f"Case {found.reference} moved to '{for_case(found).state(event.to_state).label}'.", "success")
                 return redirect(url_for(".case", reference=found.reference))
             except TransitionRefused as exc:
@@ -244,7 +238,6 @@ def add_note(reference):
     if form.validate_on_submit():
         case_work.add_note(found, _actor(), form.text.data, public=form.visibility.data == "public")
         audit.record(current_user, "write", "case.note", customer_id=found.customer_id, case_id=found.id)
-        outbox.commit()
         flash("Note added.", "success")
         return redirect(url_for(".case", reference=reference))
     return _render_case(found, error=next(iter(form.errors.values()))[0], status=400, note_form=form)
@@ -266,7 +259,6 @@ def attach(reference):
         return _render_case(queues.case_by_reference(reference), error=str(exc), status=400, attachment_form=form)
     audit.record(current_user, "write", "case.attachment", customer_id=found.customer_id, case_id=found.id,
                  attachment_id=row.id)
-    outbox.commit()
     flash(f"{row.name} attached.", "success")
     return redirect(url_for(".case", reference=reference))
 
@@ -280,7 +272,6 @@ def attachment(reference, attachment_id):
         abort(404)
     audit.record(current_user, "read", "case.attachment", customer_id=found.customer_id, case_id=found.id,
                  attachment_id=row.id)
-    outbox.commit()
     return send_file(case_attachments.open_bytes(row), mimetype=MIME[row.kind], as_attachment=True,
                      download_name=row.name)
 
@@ -300,7 +291,6 @@ def ask_information(reference):
             transition(found, step.name, _actor(), {"note": form.question.data, "public_message": form.question.data},
                        expected_version=_version(form.version.data))
             audit.record(current_user, "write", "case.ask_information", customer_id=found.customer_id, case_id=found.id)
-            outbox.commit()
         except TransitionRefused as exc:
             outbox.rollback()
             return _render_case(queues.case_by_reference(reference), error=str(exc), status=400, ask_form=form)
@@ -318,7 +308,6 @@ def add_task(reference):
     if form.validate_on_submit():
         try:
             case_work.add_task(_actor(), form.team.data, form.title.data, form.due_on.data, case=found)
-            outbox.commit()
             flash("Task created.", "success")
             return redirect(url_for(".case", reference=reference))
         except case_work.CaseWorkRefused as exc:
@@ -351,7 +340,6 @@ def task_done(task_id):
         abort(400, "Your form has expired. Go back, refresh the page and try again.")
     try:
         case_work.complete_task(task, _actor())
-        outbox.commit()
         flash("Task marked as done.", "success")
     except case_work.CaseWorkRefused as exc:
         outbox.rollback()
@@ -368,7 +356,6 @@ def confirm_details(reference):
         abort(400, "Your form has expired. Go back, refresh the page and try again.")
     try:
         changed = customers.confirm_case_details(found, current_user)
-        outbox.commit()
         flash("The customer's record now has the details from this case." if changed else "Nothing to change.", "success")
     except customers.ProfileRefused as exc:
         outbox.rollback()

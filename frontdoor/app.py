@@ -16,9 +16,13 @@ from workflows import load_directory
 from frontdoor.ids import BoundedIntConverter
 
 
+class FrontDoor(Flask):
+    config_class = settings.FrozenConfig
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     cfg = settings.load(overrides)
-    app = Flask(__name__, instance_path=cfg["INSTANCE_PATH"], static_folder=None)
+    app = FrontDoor(__name__, instance_path=cfg["INSTANCE_PATH"], static_folder=None)
     app.url_map.converters["int"] = BoundedIntConverter  # before any route: a too-big id is a 404
     app.config.update(cfg)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -109,6 +113,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         bench_endpoints.init_app(app)
 
+    from frontdoor import jobs, unit_of_work
+
+    jobs.register_after_commit_hooks()
+    unit_of_work.wrap_views(app)  # last: every view registered above runs in the one unit of work
+    app.config.freeze(cfg.keys())
     return app
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask import abort, jsonify, redirect, session
 from flask_wtf import FlaskForm
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import csrf, db
 from frontdoor.models import Case, CaseEvent, Contact, OutboxMessage
 from frontdoor.models.base import utcnow
@@ -56,7 +57,7 @@ def init_app(app) -> None:
         if not form.validate_on_submit() or current is None:
             abort(400)
         case = _four_inserts(dict(current["answers"]), dispatched=True)
-        outbox.commit()
+        unit_of_work.commit()
         session["drafts"].pop(service_id, None)
         session.modified = True
         return redirect(f"/services/{service_id}/done/{case.reference}")

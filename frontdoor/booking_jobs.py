@@ -9,16 +9,15 @@
 """
 from __future__ import annotations
 
+from frontdoor import unit_of_work
 from frontdoor.jobs import _app_context
 
 
 def release_expired_holds() -> int:
-    from frontdoor.services import outbox, slots
+    from frontdoor.services import slots
 
-    with _app_context():
-        released = slots.release_expired()
-        outbox.commit()
-        return released
+    with _app_context(), unit_of_work.unit():
+        return slots.release_expired()
 
 
 def confirm_pending_payments(older_than_seconds: int = 120) -> int:
@@ -26,40 +25,34 @@ def confirm_pending_payments(older_than_seconds: int = 120) -> int:
 
     from frontdoor.extensions import db
     from frontdoor.models import Payment
-    from frontdoor.services import outbox, payments
+    from frontdoor.services import payments
 
     with _app_context():
         settled = 0
         for payment_id in payments.pending(older_than_seconds):
-            with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+            # One unit per payment, as before: each settled payment is committed on its own.
+            with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), unit_of_work.unit():
                 payment = payments.confirm(db.session.get(Payment, payment_id))
                 settled += payment.status != "created"
-                outbox.commit()
         return settled
 
 
 def send_bulky_reminders() -> int:
-    from frontdoor.services import bulky, outbox
+    from frontdoor.services import bulky
 
-    with _app_context():
-        sent = bulky.send_due_reminders()
-        outbox.commit()
-        return sent
+    with _app_context(), unit_of_work.unit():
+        return bulky.send_due_reminders()
 
 
 def lapse_garden_subscriptions() -> int:
-    from frontdoor.services import outbox, subscriptions
+    from frontdoor.services import subscriptions
 
-    with _app_context():
-        lapsed = subscriptions.lapse_expired()
-        outbox.commit()
-        return lapsed
+    with _app_context(), unit_of_work.unit():
+        return subscriptions.lapse_expired()
 
 
 def invite_garden_renewals() -> int:
-    from frontdoor.services import outbox, subscriptions
+    from frontdoor.services import subscriptions
 
-    with _app_context():
-        sent = subscriptions.send_renewal_invitations()
-        outbox.commit()
-        return sent
+    with _app_context(), unit_of_work.unit():
+        return subscriptions.send_renewal_invitations()

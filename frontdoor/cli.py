@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from frontdoor import unit_of_work
 from workflows import DefinitionError, load_directory
 
 
@@ -35,7 +36,7 @@ def seed_demo(properties: int, seed: int, scale: int):
         from frontdoor.extensions import db
 
         generate(scale, seed=seed, echo=click.echo, progress=click.progressbar)
-        db.session.commit()
+        unit_of_work.commit()
         if db.engine.dialect.name == "postgresql":
             # Set the visibility map after the bulk load (VACUUM cannot run in a transaction), so
             # "open cases past due" is an index-only scan from the first page on.
@@ -136,11 +137,10 @@ def metrics_group():
 @with_appcontext
 def metrics_rebuild():
     """Recompute every rollup from the base tables (after a bulk load, or to check the incremental ones)."""
-    from frontdoor.extensions import db
     from frontdoor.metrics import rollups
 
     rollups.rebuild(echo=click.echo)
-    db.session.commit()
+    unit_of_work.commit()
 
 
 @metrics_group.command("apply")
@@ -162,11 +162,10 @@ def collections_group():
 @with_appcontext
 def collections_import(sheet):
     """Import a round sheet (CSV: uprn, date, container, outcome). Safe to run again on the same file."""
-    from frontdoor.extensions import db
     from frontdoor.services.collection_records import import_sheet
 
     report = import_sheet(sheet)
-    db.session.commit()
+    unit_of_work.commit()
     for problem in report.problems:
         click.echo(f"{Path(sheet.name).name}: {problem}", err=True)
     click.echo(f"{report.created} added, {report.updated} changed, {report.unchanged} already recorded, "
@@ -185,8 +184,7 @@ def customers_group():
 @with_appcontext
 def customers_reindex(batch_size):
     """Back-fill search columns (name key, normalised email and phone) and the names table; safe to re-run."""
-    from frontdoor.extensions import db
     from frontdoor.services.customer_reindex import reindex
 
-    counts = reindex(batch_size, db.session.commit, click.echo)
+    counts = reindex(batch_size, unit_of_work.commit, click.echo)
     click.echo(f"reindexed: {counts.customers} customers filled, {counts.names} names added, {counts.batches} batches")

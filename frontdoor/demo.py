@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from frontdoor.extensions import db
 from frontdoor.models import CollectionRound, Container, Customer, Property, StaffUser, Team
-from frontdoor.services import outbox
+from frontdoor import unit_of_work
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition, working_calendar
 from workflows.rules import last_collection
@@ -75,7 +75,6 @@ def ensure_rounds() -> dict[tuple[str, int], CollectionRound]:
 
 def open_bulky_slots(days: int = 56, capacity: int = 40) -> int:
     """Bulky waste rounds (one a weekday) with a day's capacity on each working day ahead."""
-    from datetime import date as date_
 
     from frontdoor.services.slots import ensure_slot
 
@@ -112,7 +111,7 @@ def seed_town(properties: int = 2400, seed: int = 1, echo=print, progress=None) 
 
         seed_services(rng, echo, FIRST, LAST)  # crews' records first: the missed-bin rule reads them
         _make_cases(rng, echo)
-    outbox.commit()
+    unit_of_work.commit()
 
 
 def _make_properties(count: int, rng: random.Random, rounds, echo, progress) -> None:

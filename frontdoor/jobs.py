@@ -1,4 +1,4 @@
-"""RQ job functions: thin (take ids, load, call a service, commit). Safe to run twice."""
+"""RQ job functions: thin (take ids, load, call a service, in one unit of work). Safe to run twice."""
 from __future__ import annotations
 
 import contextlib
@@ -84,19 +84,17 @@ def deliver_outbox(message_id: int) -> bool:
     """Deliver the row, and with it a batch of rows waiting (outbox.deliver_batch); True if this row
     was sent now. The jobs of the others are taken off the queue after the commit: each would only
     find its row sent."""
-    from frontdoor.extensions import db
-    from frontdoor.services import outbox
-
+    from frontdoor import unit_of_work
     from frontdoor.ops import job_finished, outbox_delivered
+    from frontdoor.services import outbox
 
     with _app_context():
         try:
-            sent = outbox.deliver_batch(message_id, current_app.config["OUTBOX_BATCH_SIZE"])
-            db.session.commit()
+            with unit_of_work.unit():
+                sent = outbox.deliver_batch(message_id, current_app.config["OUTBOX_BATCH_SIZE"])
         except Exception as exc:
-            db.session.rollback()
-            outbox.record_failure(message_id, repr(exc))
-            db.session.commit()
+            with unit_of_work.unit():  # the try is counted in a unit of its own
+                outbox.record_failure(message_id, repr(exc))
             job_finished("deliver_outbox", "failed")
             raise
         job_finished("deliver_outbox", "sent" if sent else "skipped")
@@ -126,21 +124,54 @@ def _unqueue_deliveries(message_ids: list[int]) -> None:
         log.warning("could not take delivered rows' jobs off the queue", exc_info=True)
 
 
+def register_after_commit_hooks() -> None:
+    """What a commit hands on: outbox rows to their delivery jobs, noted rollup rows to the rollup job."""
+    from frontdoor import unit_of_work
+    from frontdoor.metrics import rollups
+    from frontdoor.services import outbox
+
+    unit_of_work.after_commit("outbox", outbox.take_pending, dispatch_outbox, outbox.discard_pending)
+    unit_of_work.after_commit("rollups", rollups.take_flag, lambda _noted: schedule_rollups(), rollups.discard_flag)
+
+
+def dispatch_outbox(ids: list[int]) -> None:
+    """After a commit: the rows' delivery jobs to RQ, or (no Redis) each row delivered inline now."""
+    from frontdoor import unit_of_work
+    from frontdoor.ops import outbox_delivered
+    from frontdoor.services import outbox
+
+    if not ids:
+        return
+    if current_app.config.get("REDIS_URL"):
+        try:
+            enqueue_deliveries(ids)
+        except Exception:  # Redis down: the rows stay pending and the sweep sends them later.
+            log.exception("could not enqueue outbox %s; left for the sweep", ids)
+        return
+    for message_id in ids:
+        try:
+            with unit_of_work.unit():  # each row its own unit: one that fails leaves the others sent
+                sent = outbox.deliver(message_id)
+            outbox_delivered(int(sent))
+        except Exception:
+            log.exception("inline delivery of outbox %s failed; left pending", message_id)
+
+
 def sweep_outbox(older_than_seconds: int = 60) -> int:
     """Re-dispatch rows left pending (Redis was down, a worker died). Delivery is idempotent."""
-    from frontdoor.extensions import db
+    from frontdoor import unit_of_work
     from frontdoor.services import outbox
 
     with _app_context():
-        ids = outbox.pending_ids(older_than_seconds)
-        db.session.commit()
-        outbox.dispatch(ids)
+        with unit_of_work.unit():
+            ids = outbox.pending_ids(older_than_seconds)
+        dispatch_outbox(ids)
         return len(ids)
 
 
 def schedule_rollups() -> None:
     """After a commit that noted contacts or case changes: fold them into the dashboards' rollups."""
-    from frontdoor.extensions import db
+    from frontdoor import unit_of_work
 
     if current_app.config.get("REDIS_URL"):
         try:
@@ -156,7 +187,7 @@ def schedule_rollups() -> None:
     try:
         apply_rollups()
     except Exception:
-        db.session.rollback()
+        unit_of_work.rollback()
         log.exception("inline rollup failed; rows left pending")
 
 
@@ -175,12 +206,11 @@ def apply_rollups() -> int:
 
 def anonymise_expired_cases() -> int:
     """Daily: anonymise closed cases past their service's retention period. Safe to run twice."""
-    from frontdoor.services import outbox, retention
+    from frontdoor import unit_of_work
+    from frontdoor.services import retention
 
-    with _app_context():
-        count = retention.anonymise_expired()
-        outbox.commit()  # then the files of the anonymised cases are removed
-        return count
+    with _app_context(), unit_of_work.unit():  # after the commit, the files of the anonymised cases are removed
+        return retention.anonymise_expired()
 
 
 def sweep_draft_uploads() -> int:
@@ -195,10 +225,8 @@ def sweep_draft_uploads() -> int:
 
 def snapshot_past_due() -> int:
     """Each minute: count open cases past their due time for the dashboards (metrics.snapshots)."""
-    from frontdoor.extensions import db
+    from frontdoor import unit_of_work
     from frontdoor.metrics import snapshots
 
-    with _app_context():
-        counted = snapshots.take_past_due()
-        db.session.commit()
-        return counted
+    with _app_context(), unit_of_work.unit():
+        return snapshots.take_past_due()

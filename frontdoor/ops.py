@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import time
 import uuid
@@ -187,7 +186,7 @@ def init_app(app) -> None:
         if not app.config["METRICS_ENABLED"]:
             return Response("metrics disabled\n", status=404, mimetype="text/plain")
         registry = CollectorRegistry()
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        if app.config["PROMETHEUS_MULTIPROC_DIR"]:
             # Several gunicorn workers (and RQ workers) on a host write to one folder.
             from prometheus_client import multiprocess
 

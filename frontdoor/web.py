@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from frontdoor.extensions import db
+from frontdoor import unit_of_work
+from frontdoor.services import links
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ def init_app(app):
         if any("\x00" in key or "\x00" in value
                for values in (request.args, request.form) for key, value in values.items(multi=True)):
             abort(400, "Your request contained characters we cannot accept. Go back and check what you entered.")
+
+    # How a service's Link becomes a URL: the web layer owns the routes (frontdoor.services.links).
+    links.set_resolver(lambda link, external: url_for(link.endpoint, _external=external, **link.values))
 
     @app.template_filter("local")
     def local_time(moment):
@@ -65,7 +69,7 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        db.session.rollback()
+        unit_of_work.rollback()
         return (
             render_template(
                 "error.html",
@@ -79,13 +83,13 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        db.session.rollback()
+        unit_of_work.rollback()
         code = exc.code or 500
         message = exc.description if code in (400, 405, 413, 429) else None
         return render_template("error.html", title=TITLES.get(code, exc.name), message=message, status=code), code
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        db.session.rollback()
+        unit_of_work.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_template("error.html", title=TITLES[500], message=None, status=500), 500

@@ -63,7 +63,6 @@ def register():
     if form.validate_on_submit():
         try:
             accounts.register(form.full_name.data, form.email.data, form.password.data)
-            outbox.commit()
         except AccountError as exc:
             outbox.rollback()
             field = form.password if "password" in str(exc).lower() else form.full_name if "name" in str(exc).lower() else form.email
@@ -89,7 +88,6 @@ def verify(token):
         if account is None:
             outbox.rollback()
             return _bad_link()
-        outbox.commit()
         _sign_in(account)
         return redirect(url_for(".home", verified=1))
     return render_template("account/confirm.html", title="Confirm your email address", form=form,
@@ -112,7 +110,6 @@ def sign_in():
     if form.validate_on_submit():
         account = accounts.authenticate(form.email.data, form.password.data)
         if account is not None:
-            outbox.commit()
             _sign_in(account)
             return redirect(_safe_next(request.args.get("next")))
         db.session.rollback()
@@ -127,7 +124,6 @@ def sign_out():
         account = current_resident()
         if account is not None:
             accounts.end_sessions(account)  # a copy of this cookie, anywhere, stops working too
-            outbox.commit()
         logout_user()
         session.pop("drafts", None)  # a shared computer: the next person must not see half-filled forms
         return render_template("account/message.html", title="You have signed out", message="You have signed out.",
@@ -145,7 +141,6 @@ def forgot_password():
     if form.validate_on_submit():
         try:
             accounts.request_reset(form.email.data)
-            outbox.commit()
         except AccountError as exc:
             outbox.rollback()
             form.email.errors.append(str(exc))
@@ -172,7 +167,6 @@ def reset_password(token):
             if account is None:
                 outbox.rollback()
                 return _bad_link()
-            outbox.commit()
             logout_user()
             return render_template("account/message.html", title="Your password has been changed",
                                    message="Sign in with your new password.", links=[(url_for(".sign_in"), "Sign in")])
@@ -201,7 +195,6 @@ def details():
         customer.phone, customer.phone_e164 = phone, normalise_phone(phone) if phone else None
         customer.contact_preference = form.contact_preference.data
         accounts.audit(account, "details_changed")
-        outbox.commit()
         return redirect(url_for(".home"))
     return render_template("account/details.html", title="Your details", form=form)
 
@@ -214,7 +207,6 @@ def change_email():
     if form.validate_on_submit():
         try:
             accounts.request_email_change(current_resident(), form.email.data, form.password.data)
-            outbox.commit()
         except AccountError as exc:
             outbox.rollback()
             (form.password if "password" in str(exc) else form.email).errors.append(str(exc))
@@ -234,7 +226,6 @@ def confirm_email(token):
         if account is None:
             outbox.rollback()
             return _bad_link()
-        outbox.commit()
         return render_template("account/message.html", title="Your email address has changed",
                                message="Use your new email address to sign in from now on.",
                                links=[(url_for(".home"), "Your account")])
@@ -297,7 +288,6 @@ def action(reference):
         abort(400)
     try:
         mine.take_action(case, current_resident(), form.action.data, form.reason.data or "")
-        outbox.commit()
     except mine.ActionRefused as exc:
         outbox.rollback()
         return _request_page(case, 400, action_error=str(exc), failed_action=form.action.data)
@@ -312,7 +302,6 @@ def information(reference):
     if form.validate_on_submit():
         try:
             mine.add_information(case, current_resident(), form.information.data)
-            outbox.commit()
             return redirect(url_for(".request", reference=case.reference))
         except mine.ActionRefused as exc:
             outbox.rollback()
@@ -328,7 +317,6 @@ def feedback(reference):
     if form.validate_on_submit():
         try:
             mine.leave_feedback(case, form.rating.data, form.comment.data)
-            outbox.commit()
             return redirect(url_for(".request", reference=case.reference))
         except mine.ActionRefused as exc:
             outbox.rollback()
@@ -361,7 +349,6 @@ def close():
             form.password.errors.append("Your password is not right")
         else:
             accounts.close(account)
-            outbox.commit()
             logout_user()
             session.pop("drafts", None)
             return render_template("account/message.html", title="Your account has been closed",

@@ -135,14 +135,11 @@ def date():
             try:
                 booking = bulky.hold(prop, state["items"], slot_id)
             except (SlotFull, bulky.BookingRefused, FeeError) as exc:
-                outbox.commit()  # keep the released place released
                 error = str(exc)
             else:
-                outbox.commit()
                 _save(booking_id=booking.id)
                 return redirect(url_for(".details"))
     slots = bulky.available_slots()
-    outbox.commit()
     return render_template("bulky/date.html", title="Choose a collection date", form=form, error=error, slots=slots,
                            held=held, minutes=bulky.booking_rules()["hold_minutes"], back=url_for(".items"))
 
@@ -191,7 +188,6 @@ def check():
             outbox.rollback()
             error = str(exc)
         else:
-            outbox.commit()
             return redirect(payment.next_url)
     return render_template("bulky/check.html", title="Check your booking", form=form, booking=booking, error=error,
                            answers=answers, lines=bulky.item_lines(booking), pounds=pounds, back=url_for(".details"))
@@ -207,7 +203,6 @@ def payment_return(reference):
         return redirect(url_for("garden.payment_return", reference=reference))
     payment = payments.confirm(payment)
     booking = db.session.get(Booking, payment.booking_id)
-    outbox.commit()
     if payment.status == "success":
         mine = session.setdefault("bulky_mine", [])
         if booking.reference not in mine:
@@ -241,7 +236,6 @@ def cancel(reference):
             outbox.rollback()
             error = str(exc)
         else:
-            outbox.commit()
             flash(f"Your collection {reference} is cancelled. "
                   + (f"We have refunded {pounds(refunded)}." if refunded else "No refund is due."), "success")
             return redirect(url_for(".booking_page", reference=reference))
@@ -273,7 +267,6 @@ def pay_link(token):
             outbox.rollback()
             error = str(exc)
         else:
-            outbox.commit()
             return redirect(payment.next_url)
     return render_template("bulky/pay_link.html", title="Pay for your bulky waste collection", form=form,
                            booking=booking, error=error, lines=bulky.item_lines(booking), pounds=pounds,
@@ -298,7 +291,6 @@ def change_items(reference):
             outbox.rollback()
             error, chosen = str(exc), raw
         else:
-            outbox.commit()
             if payment is not None:
                 return redirect(payment.next_url)
             flash("Your items are changed: " + ", ".join(bulky.item_lines(booking)) + ".", "success")
@@ -328,11 +320,9 @@ def change_date(reference):
                 outbox.rollback()
                 error = str(exc)
             else:
-                outbox.commit()
-                flash(f"Your collection date is changed to {booking.slot.day:%A} {booking.slot.day.day} "
+                    flash(f"Your collection date is changed to {booking.slot.day:%A} {booking.slot.day.day} "
                       f"{booking.slot.day:%B %Y}.", "success")
                 return redirect(url_for(".booking_page", reference=reference))
     choices = [s for s in bulky.available_slots() if s.id != booking.slot_id]
-    outbox.commit()
     return render_template("bulky/date.html", title="Choose a new collection date", form=form, error=error,
                            slots=choices, held=None, moving=booking, back=url_for(".booking_page", reference=reference))

@@ -140,7 +140,6 @@ def check():
             outbox.rollback()
             error = str(exc)
         else:
-            outbox.commit()
             if payment.status != "created":  # a retried click after the payment finished
                 return redirect(url_for(".payment_return", reference=payment.reference))
             return redirect(payment.next_url)
@@ -156,7 +155,6 @@ def payment_return(reference):
     if payment is None or payment.subscription_id is None:
         abort(404)
     payment = payments.confirm(payment)
-    outbox.commit()
     sub = db.session.get(GardenSubscription, payment.subscription_id)
     if payment.status == "success":
         _remember(sub)
@@ -207,7 +205,6 @@ def amend(reference):
             outbox.rollback()
             error = str(exc)
         else:
-            outbox.commit()
             if payment is not None:
                 return redirect(payment.next_url)
             flash(f"Your subscription now has {count_of(sub.bins, 'bin')}.", "success")
@@ -231,7 +228,6 @@ def cancel(reference):
             outbox.rollback()
             error = str(exc)
         else:
-            outbox.commit()
             flash("Your subscription is cancelled. " + (f"We have refunded {pounds(refunded)}." if refunded
                                                         else "No refund is due."), "success")
             return redirect(url_for(".subscription", reference=reference))

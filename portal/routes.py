@@ -210,7 +210,6 @@ def check(service_id):
     if form.validate_on_submit():
         try:
             result = submit(definition, answers, "web", None, Actor.resident(), submission_key=current["key"])
-            outbox.commit()
         except SubmissionRejected as exc:
             outbox.rollback()
             if exc.rule is not None:

@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from frontdoor.api import keys
-from frontdoor.extensions import csrf, db, limiter
+from frontdoor import unit_of_work
+from frontdoor.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -22,7 +23,7 @@ def api_http_error(exc):
     from frontdoor.api.formats import errors
     from frontdoor.api.v1 import problem
 
-    db.session.rollback()
+    unit_of_work.rollback()
     code = exc.code or 500
     description = exc.description or exc.name
     if code == 429:
@@ -38,7 +39,7 @@ def api_unexpected(exc):
     from frontdoor.api.formats import errors
     from frontdoor.api.v1 import problem
 
-    db.session.rollback()
+    unit_of_work.rollback()
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     description = "Something went wrong on our side; the error has been logged"
     if request.path.startswith("/open311/"):

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextInput
 
 from frontdoor.auth import staff_required
 from frontdoor.models.api import SCOPES
-from frontdoor.services import api_keys, outbox, webhooks
+from frontdoor.services import api_keys, webhooks
 
 bp = Blueprint("api_admin", __name__, template_folder="templates")
 
@@ -35,7 +35,6 @@ def keys():
     secret = None
     if form.validate_on_submit():
         key, secret = api_keys.create(form.client.data, form.scopes.data, created_by=current_user.email)
-        outbox.commit()
         form = CreateKeyForm(formdata=None)
     return render_template("api/keys.html", title="API keys", form=form, secret=secret, keys=api_keys.all_keys(), action=ActionForm())
 
@@ -44,7 +43,6 @@ def keys():
 @staff_required("admin")
 def revoke(key_id):
     if ActionForm().validate_on_submit() and api_keys.revoke(key_id) is not None:
-        outbox.commit()
         flash("The key has been revoked.")
     return redirect(url_for(".keys"))
 
@@ -59,6 +57,5 @@ def dead_letters():
 @staff_required("admin")
 def retry(message_id):
     if ActionForm().validate_on_submit() and webhooks.retry_dead_letter(message_id) is not None:
-        outbox.commit()
         flash("Delivery has been queued again.")
     return redirect(url_for(".dead_letters"))

@@ -25,13 +25,15 @@ def api_keys_group():
 @with_appcontext
 def create(client, scopes, transitions):
     """Create a key; its secret is printed once and only its hash is kept."""
-    from frontdoor.services import api_keys, outbox
+    from frontdoor import unit_of_work
+    from frontdoor.services import api_keys
 
     try:
-        key, secret = api_keys.create(client, list(scopes), created_by="flask api-keys create", transitions=list(transitions))
+        with unit_of_work.unit():  # committed before the secret is shown
+            key, secret = api_keys.create(client, list(scopes), created_by="flask api-keys create",
+                                          transitions=list(transitions))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    outbox.commit()
     click.echo(f"key {key.id} for {key.client} ({', '.join(key.scopes)})")
     click.echo(f"secret (shown once): {secret}")
 
@@ -50,10 +52,11 @@ def list_keys():
 @click.argument("key_id", type=int)
 @with_appcontext
 def revoke(key_id):
-    from frontdoor.services import api_keys, outbox
+    from frontdoor import unit_of_work
+    from frontdoor.services import api_keys
 
-    key = api_keys.revoke(key_id)
-    outbox.commit()
+    with unit_of_work.unit():
+        key = api_keys.revoke(key_id)
     if key is None:
         raise click.ClickException(f"no key {key_id}")
     click.echo(f"revoked key {key.id} for {key.client}")
@@ -77,9 +80,10 @@ def dead_letters():
 @click.argument("message_id", type=int)
 @with_appcontext
 def retry(message_id):
-    from frontdoor.services import outbox, webhooks
+    from frontdoor import unit_of_work
+    from frontdoor.services import webhooks
 
-    if webhooks.retry_dead_letter(message_id) is None:
-        raise click.ClickException(f"outbox row {message_id} is not a dead letter")
-    outbox.commit()
+    with unit_of_work.unit():  # the commit's hook dispatches the row again
+        if webhooks.retry_dead_letter(message_id) is None:
+            raise click.ClickException(f"outbox row {message_id} is not a dead letter")
     click.echo(f"outbox row {message_id} queued again")

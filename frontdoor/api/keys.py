@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from frontdoor.extensions import db
+from frontdoor import unit_of_work
 from frontdoor.services import api_keys
 
 
@@ -51,7 +51,7 @@ def optional():
 
 
 def log_call(response):
-    """Every call, answered or refused, in its own small commit after the request's own."""
+    """Every call, answered or refused, in its own small unit of work after the request's own."""
     try:
         key_id = g.get("api_key_id")
         if key_id is None and presented_key():
@@ -59,9 +59,9 @@ def log_call(response):
             if found is None:
                 return response  # a made-up key: refused (or limited) by address, and no row written per guess
             key_id = found.id
-        api_keys.log_call(key_id, request.method, request.path, response.status_code, request.remote_addr)
-        db.session.commit()
+        with unit_of_work.unit():
+            api_keys.log_call(key_id, request.method, request.path, response.status_code, request.remote_addr)
     except Exception:  # the log must never turn an answer into an error
-        db.session.rollback()
+        unit_of_work.rollback()
         current_app.logger.exception("could not log API call")
     return response

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app, request
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.api import bp
 from frontdoor.api.formats import errors, respond, split_format
 from frontdoor.api.georeport import (
@@ -17,7 +18,6 @@ from frontdoor.api.keys import optional, require
 from frontdoor.extensions import db
 from frontdoor.models import Case
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox
 from frontdoor.services.api_keys import KeyRefused
 from frontdoor.services.references import normalise_reference
 
@@ -73,12 +73,11 @@ def create(fmt="xml"):
     try:
         key = require("write")
         case, token = create_request(request.form, key)
-        outbox.commit()
     except KeyRefused as exc:
-        outbox.rollback()
+        unit_of_work.rollback()
         return _fail(fmt, exc.status, str(exc))
     except Open311Error as exc:
-        outbox.rollback()
+        unit_of_work.rollback()
         return _fail(fmt, exc.status, exc.description)
     return respond(fmt, "service_requests", [{"service_request_id": case.reference, "token": token,
                                               "service_notice": "", "account_id": ""}])

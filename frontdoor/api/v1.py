@@ -8,13 +8,14 @@ from datetime import datetime, timezone
 from flask import Response, current_app, request
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.api import bp
 from frontdoor.api.georeport import w3c
 from frontdoor.api.keys import require
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Case, CaseEvent
-from frontdoor.services import api_keys, bin_days, outbox, properties, webhooks
+from frontdoor.services import api_keys, bin_days, properties, webhooks
 from frontdoor.services.actors import Actor
 from frontdoor.services.api_keys import KeyRefused
 from frontdoor.services.references import normalise_reference
@@ -50,16 +51,16 @@ def _handled(view):
         try:
             return view(*args, **kwargs)
         except KeyRefused as exc:
-            outbox.rollback()
+            unit_of_work.rollback()
             return problem(exc.status, str(exc))
         except ApiError as exc:
-            outbox.rollback()
+            unit_of_work.rollback()
             return problem(exc.status, exc.description)
         except TransitionForbidden as exc:
-            outbox.rollback()
+            unit_of_work.rollback()
             return problem(403, str(exc))
         except TransitionRefused as exc:
-            outbox.rollback()
+            unit_of_work.rollback()
             return problem(409, str(exc))
 
     return wrapped
@@ -160,7 +161,6 @@ def case_update(reference):
                       public_message=message, data={"source": key.client})
     case.events.append(event)
     db.session.flush()
-    outbox.commit()
     return ok(event_json(event, "internal" in key.scopes), 201)
 
 
@@ -174,7 +174,6 @@ def case_transition(reference):
     note = _text(body, "note", required=False)
     actor = api_keys.actor(key)
     event = transition(case, name, actor, {"note": note, "source": key.client})
-    outbox.commit()
     return ok({"case": case_json(case, "internal" in key.scopes, actor), "event": event_json(event, "internal" in key.scopes)}, 201)
 
 
@@ -222,7 +221,6 @@ def case_event(reference):
     event = transition(case, name, actor,
                        {"note": note or f"'{event_name}' reported by {key.client}", "source": key.client,
                         "external_id": external_id or None})
-    outbox.commit()
     return ok({"duplicate": False, "event": event_json(event, False), "case": case_json(case, False, actor)}, 201)
 
 

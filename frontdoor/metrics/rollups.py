@@ -13,6 +13,7 @@ from collections import Counter
 
 from sqlalchemy import delete, func, select, text
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.metrics.definitions import FCR_DENOMINATOR, FCR_NUMERATOR, closed_in_sla, closed_in_sla_text
 from frontdoor.metrics.localday import local_day
@@ -36,6 +37,10 @@ def note_case(case_id: int) -> None:
 
 def take_flag(session) -> bool:
     return bool(session.info.pop(_FLAG, False))
+
+
+def discard_flag(session) -> None:
+    session.info.pop(_FLAG, None)
 
 
 def _add_counts(model, keys: tuple[str, ...], counts: dict[tuple, dict[str, int]]) -> None:
@@ -190,7 +195,7 @@ def catch_up(max_batches: int = 100) -> int:
         n = apply_pending()
         # Commit even when there was nothing to do: it ends the read transaction, which on SQLite
         # would otherwise keep the database's write lock until the session is removed.
-        db.session.commit()
+        unit_of_work.commit()
         if n == 0:
             break
         total += n

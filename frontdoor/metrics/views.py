@@ -296,7 +296,6 @@ def costs():
 
     from frontdoor.metrics.forms import UnitCostsForm
     from frontdoor.models import ChannelCost
-    from frontdoor.services import outbox
 
     current = figures.unit_costs()
     form = UnitCostsForm(data={ch: Decimal(current[ch]) / 100 for ch in CHANNELS})
@@ -308,7 +307,6 @@ def costs():
                 db.session.add(ChannelCost(channel=ch, pence=pence))
             else:
                 row.pence = pence
-        outbox.commit()
         flash("Unit costs saved", "success")
         return redirect(url_for("dashboards.costs"))
     return render_template("dashboards/costs.html", title="Unit costs per channel", form=form)

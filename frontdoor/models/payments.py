@@ -52,7 +52,8 @@ class Payment(db.Model):
 class Refund(db.Model):
     __tablename__ = "refunds"
     __table_args__ = (
-        CheckConstraint("status IN ('submitted', 'success', 'failed')", name="status"),
+        # requested: written with the change that caused it, not yet sent to the provider (the outbox sends it)
+        CheckConstraint("status IN ('requested', 'submitted', 'success', 'failed')", name="status"),
         CheckConstraint("amount_pence > 0", name="amount_positive"),
     )
 

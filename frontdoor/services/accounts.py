@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -22,6 +22,7 @@ from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer
 from frontdoor.models.base import utcnow
 from frontdoor.services import outbox, personal_data
 from frontdoor.services.customers import split_name
+from frontdoor.services.links import Link
 from workflows.validation import EMAIL_FORMAT
 
 MIN_PASSWORD_LENGTH = 10
@@ -117,12 +118,12 @@ def _aware(value):
 
 
 def _link(endpoint: str, token: str) -> str:
-    path = url_for(endpoint, token=token)
+    path = Link(endpoint, {"token": token}).url(external=False)
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
 def _page(endpoint: str) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint)
+    return current_app.config["PUBLIC_URL"].rstrip("/") + Link(endpoint).url(external=False)
 
 
 def send_email(to: str, template: str, values: dict) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import (Booking, BookingSlot, Case, CollectionRound, Customer, Payment, Property, SlotHold,
                               StaffUser)
@@ -23,13 +24,14 @@ from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
 from frontdoor.services.submissions import SubmissionRejected, submit, validate
 from frontdoor.services.transitions import transition
+from frontdoor.services.links import Link
 from workflows import booking as rules
 from workflows import fees as pricing
 
 WORKFLOW_ID = "bulky_waste"
 
 
-class BookingRefused(Exception):
+class BookingRefused(Refused):
     """A booking change that may not happen; the message is for the person who asked."""
 
 
@@ -132,7 +134,7 @@ def start_payment(booking: Booking, answers: dict, return_endpoint: str = "bulky
         amount_pence=booking.amount_pence, service=WORKFLOW_ID, fund_code=fees()["fund_code"],
         description=f"Bulky waste collection {booking.reference}", purpose={"kind": "bulky_booking"},
         booking_id=booking.id,
-        return_url=lambda p: url_for(return_endpoint, reference=p.reference, _external=True),
+        return_url=lambda p: Link(return_endpoint, {"reference": p.reference}).url(),
     )
 
 
@@ -274,7 +276,7 @@ def amend(booking: Booking, items: dict, actor: Actor, now: datetime | None = No
             purpose={"kind": "bulky_amend", "items": quote.items, "total": quote.total_pence,
                      "from_items": dict(booking.items), "from_total": booking.amount_pence},
             booking_id=booking.id,
-            return_url=lambda p: url_for("bulky.payment_return", reference=p.reference, _external=True),
+            return_url=lambda p: Link("bulky.payment_return", {"reference": p.reference}).url(),
         )
     if refund_due:
         remaining = refund_due

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from frontdoor.extensions import db
@@ -18,7 +18,9 @@ from frontdoor.models import Booking
 from frontdoor.models.base import utcnow
 from frontdoor.services import bulky, notifications, outbox
 from frontdoor.services.actors import Actor
+from frontdoor.services.links import Link
 from frontdoor.services.registry import working_calendar
+from frontdoor.unit_of_work import Refused
 from workflows import booking as rules
 from workflows.fees import pounds
 
@@ -26,7 +28,7 @@ SALT = "bulky-payment-link"
 DEFAULT_HOURS = 24
 
 
-class LinkRefused(Exception):
+class LinkRefused(Refused):
     """The link cannot be used; the message is for the resident."""
 
 
@@ -61,7 +63,7 @@ def send(booking: Booking, answers: dict, actor: Actor, now: datetime | None = N
     expires = link_expiry(booking, now)
     booking.hold.expires_at = expires
     token = _signer().dumps({"b": booking.id, "e": int(expires.timestamp())})
-    link = url_for("bulky.pay_link", token=token, _external=True)
+    link = Link("bulky.pay_link", {"token": token}).url()
     day = booking.slot.day
     local_expiry = working_calendar().local(expires)
     outbox.add("booking_email", {"to": email, "template": "bulky_payment_link", "values": {

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseAttachment, CaseEvent
 from frontdoor.services import uploads
@@ -20,7 +21,7 @@ ACCEPT = ("pdf", "jpeg", "png", "gif", "webp")
 MAX_SIZE_MB = 10
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     """The message is for the person who uploaded."""
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent, Task, Team
 from frontdoor.models.base import utcnow
@@ -12,7 +13,7 @@ from frontdoor.services import notifications
 from frontdoor.services.actors import Actor
 
 
-class CaseWorkRefused(Exception):
+class CaseWorkRefused(Refused):
     """The message is for the person who asked."""
 
 

@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.models import Customer, Property
 from workflows.validation import normalise_phone
@@ -123,7 +124,7 @@ def confirm_case_details(case, staff) -> dict[str, str]:
 FLAGS = ("vulnerable", "assisted_collection", "call_back")
 
 
-class ProfileRefused(Exception):
+class ProfileRefused(Refused):
     """The message is for the person who asked."""
 
 

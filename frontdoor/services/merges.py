@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Case, Contact, Customer, CustomerMerge, StaffUser, Task
 from frontdoor.models.base import utcnow
@@ -14,7 +15,7 @@ from frontdoor.services import audit
 OWNED = [("cases", Case), ("contacts", Contact), ("tasks", Task)]
 
 
-class MergeRefused(Exception):
+class MergeRefused(Refused):
     """The message is for the person who asked; nothing was changed."""
 
 

@@ -1,7 +1,8 @@
 """The outbox: side effects written with the change, delivered after the commit, exactly once.
 
-add() is called inside a service (same transaction). commit() is what a request or job calls to
-end its unit of work: it commits, then hands the new rows to RQ (or, embedded, delivers inline).
+add() is called inside a service (same transaction). The unit of work (frontdoor.unit_of_work) takes
+the new rows' ids before its commit (take_pending) and, after it, frontdoor.jobs hands them to RQ
+(or, embedded, delivers them inline).
 deliver() claims the row (one UPDATE locks it and marks it sent, only if pending) and does nothing
 if it was already delivered, so a job run twice, or enqueued twice, sends once. deliver_batch() is
 what the job calls: the same for its row, then a few more rows waiting in one transaction, so a
@@ -14,10 +15,10 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm.util import identity_key
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, OutboxMessage
 from frontdoor.models.base import utcnow
@@ -60,54 +61,20 @@ def dispatch_after_commit(message: OutboxMessage) -> None:
     db.session.info.setdefault(_PENDING_KEY, []).append(message)
 
 
-def commit() -> None:
-    """End the unit of work: one commit, then dispatch what it wrote to the outbox."""
-    from frontdoor.metrics.rollups import take_flag
-
-    messages = db.session.info.pop(_PENDING_KEY, [])
-    try:
-        if messages:
-            db.session.flush()
-        ids = [m.id for m in messages if m.id is not None]
-        rollups_flag = take_flag(db.session)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    dispatch(ids)
-    if rollups_flag:
-        from frontdoor import jobs
-
-        jobs.schedule_rollups()
+def take_pending(session) -> list[int]:
+    """Before the commit (a unit_of_work hook): the ids of the rows this transaction wrote."""
+    messages = session.info.pop(_PENDING_KEY, [])
+    if messages:
+        session.flush()
+    return [m.id for m in messages if m.id is not None]
 
 
-def rollback() -> None:
-    db.session.info.pop(_PENDING_KEY, None)
-    db.session.info.pop("frontdoor.rollups.pending", None)
-    db.session.rollback()
+def discard_pending(session) -> None:
+    session.info.pop(_PENDING_KEY, None)
 
 
-def dispatch(ids: list[int]) -> None:
-    if not ids:
-        return
-    from frontdoor import jobs
-
-    if current_app.config.get("REDIS_URL"):
-        try:
-            jobs.enqueue_deliveries(ids)
-        except Exception:  # Redis down: the rows stay pending and the sweep sends them later.
-            log.exception("could not enqueue outbox %s; left for the sweep", ids)
-    else:
-        from frontdoor.ops import outbox_delivered
-
-        for message_id in ids:
-            try:
-                sent = deliver(message_id)
-                db.session.commit()
-                outbox_delivered(int(sent))
-            except Exception:
-                db.session.rollback()
-                log.exception("inline delivery of outbox %s failed; left pending", message_id)
+# Routes that catch a refusal roll back what it left (outbox.rollback()); it is the unit of work's.
+rollback = unit_of_work.rollback
 
 
 def deliver(message_id: int) -> bool:

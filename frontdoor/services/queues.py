@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.ids import MAX_INT, whole_number
 from frontdoor.metrics.definitions import past_due_sql
@@ -21,7 +22,7 @@ SORTS = {"due": (Case.sla_due_at.asc().nulls_last(), Case.id), "newest": (Case.c
 PAGE_SIZE = 25
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(Refused):
     """An assignment that may not happen; the message is for the person who asked."""
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent, Contact, Feedback, Notification, ResidentAccount
 from frontdoor.services import transitions
@@ -16,7 +17,7 @@ from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
 
 
-class ActionRefused(ValueError):
+class ActionRefused(Refused, ValueError):
     """The message is for the resident."""
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db, insert_for_dialect
 from frontdoor.metrics import rollups
 from frontdoor.metrics.definitions import DIGITAL
@@ -33,7 +34,7 @@ from workflows.journey import shown_questions
 from workflows.validation import check_answer, check_manual_address, is_manual_address
 
 
-class SubmissionRejected(Exception):
+class SubmissionRejected(Refused):
     """The answers do not pass the definition. `errors` maps question id to message."""
 
     def __init__(self, errors: dict[str, str], rule: RuleResult | None = None):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,8 +24,10 @@ from frontdoor.models import Customer, GardenSubscription, Payment, Property
 from frontdoor.labels import count_of
 from frontdoor.models.base import utcnow
 from frontdoor.services import manage_links, notifications, outbox, payments, properties
+from frontdoor.services.links import Link
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import working_calendar
+from frontdoor.unit_of_work import Refused
 from workflows.validation import normalise_postcode
 
 DEFAULTS = {
@@ -43,7 +45,7 @@ DEFAULTS = {
 SERVICE = "garden_waste"
 
 
-class SubscriptionRefused(Exception):
+class SubscriptionRefused(Refused):
     """The message is for the person who asked."""
 
 
@@ -92,7 +94,7 @@ def can_renew(sub: GardenSubscription, on: date | None = None) -> bool:
 
 
 def _return_url(payment: Payment) -> str:
-    return url_for("garden.payment_return", reference=payment.reference, _external=True)
+    return Link("garden.payment_return", {"reference": payment.reference}).url()
 
 
 def by_reference(reference: str) -> GardenSubscription | None:

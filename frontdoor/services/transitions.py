@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
 from frontdoor.metrics import rollups
 from frontdoor.models import Case, CaseEvent
@@ -15,16 +16,20 @@ from frontdoor.services.registry import working_calendar
 from frontdoor.services.workflow_versions import for_case
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """A transition that may not happen; the message is for the person who asked."""
 
 
 class TransitionForbidden(TransitionRefused):
     """The step exists but this actor may not make it (an API key beyond its grant): a 403, not a 409."""
 
+    status = 403
+
 
 class StaleCase(TransitionRefused):
     """Someone else changed the case since the form was loaded."""
+
+    status = 409
 
 
 def available(case: Case, actor: Actor):

@@ -128,7 +128,7 @@ def dead_letters(limit: int = 200) -> list[OutboxMessage]:
 
 
 def retry_dead_letter(message_id: int) -> OutboxMessage | None:
-    """Put a dead letter back to pending with fresh attempts; the caller's outbox.commit() dispatches it."""
+    """Put a dead letter back to pending with fresh attempts; the caller's unit of work dispatches it after its commit."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.status != "failed":
         return None

@@ -15,6 +15,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor import jobs
 from frontdoor.extensions import db
 from frontdoor.models import OutboxMessage
@@ -79,7 +80,7 @@ def _case_ready_for_return():
     factories.team("waste")
     prop = property_collected_yesterday_evening()
     case = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     return case
 
 
@@ -93,7 +94,7 @@ def test_failing_receiver_is_retried_until_it_accepts_with_one_idempotency_key(w
         webhook_app.config["WEBHOOK_TARGETS"] = {"waste_back_office": {"url": receiver.url, "secret": SECRET}}
         case = _case_ready_for_return()
         transition(case, "schedule_return", Actor.system("Test"))
-        outbox.commit()  # enqueued after the commit
+        unit_of_work.commit()  # enqueued after the commit
         message = _webhook_row(case)
         assert message is not None and message.status == "pending"
 
@@ -144,7 +145,7 @@ def test_dead_letter_after_every_retry_then_admin_retry(webhook_app, session):
         webhook_app.config["REDIS_URL"] = None  # inline: each attempt is a direct job call here
         case = _case_ready_for_return()
         transition(case, "schedule_return", Actor.system("Test"))
-        outbox.commit()
+        unit_of_work.commit()
         message = _webhook_row(case)
         for _ in range(outbox.MAX_ATTEMPTS):  # the inline attempt at commit is not counted
             with pytest.raises(webhooks.WebhookFailed):
@@ -154,7 +155,7 @@ def test_dead_letter_after_every_retry_then_admin_retry(webhook_app, session):
         assert [m.id for m in webhooks.dead_letters()] == [message.id]
         receiver.fail_first = 0
         webhooks.retry_dead_letter(message.id)
-        outbox.commit()  # inline dispatch delivers it now
+        unit_of_work.commit()  # inline dispatch delivers it now
         db.session.expire_all()
         assert db.session.get(OutboxMessage, message.id).status == "sent"
         assert webhooks.dead_letters() == []
@@ -195,7 +196,7 @@ def test_nothing_lost_when_redis_restarts_between_attempts(webhook_app, session,
         redis_process.terminate()
         redis_process.wait(10)
         transition(case, "schedule_return", Actor.system("Test"))
-        outbox.commit()  # the commit succeeds; the enqueue fails and the row stays pending
+        unit_of_work.commit()  # the commit succeeds; the enqueue fails and the row stays pending
         message = _webhook_row(case)
         db.session.expire_all()
         assert db.session.get(OutboxMessage, message.id).status == "pending"

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, Notification
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -49,7 +49,7 @@ def test_resident_account_end_to_end(inline_jobs, live_server, page, axe_check):
     prop = property_collected_yesterday_evening()
     address = f"pat-{uuid.uuid4().hex[:8]}@example.com"
     guest = submit(definition("missed_bin"), answers_for(prop, address), "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     guest_ref, guest_id = guest.reference, guest.id  # plain values: touching an expired object would open a transaction
     base = live_server.url
 
@@ -106,11 +106,11 @@ def test_resident_account_end_to_end(inline_jobs, live_server, page, axe_check):
 
     # A caseworker moves it; the resident sees the update, then closes it and rates it.
     transition(db.session.get(Case, new_id), "schedule_return", Actor.for_staff(caseworker), {})
-    outbox.commit()
+    unit_of_work.commit()
     page.reload()
     expect(page.locator("main")).to_contain_text("We have asked the crew to come back")
     transition(db.session.get(Case, new_id), "mark_collected", Actor.for_staff(caseworker), {})
-    outbox.commit()
+    unit_of_work.commit()
     page.reload()
     axe_check(page)
     page.get_by_label("Satisfied", exact=True).check()

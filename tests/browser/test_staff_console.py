@@ -5,9 +5,9 @@ import re
 
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, Contact
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.customers import find_or_create
 from frontdoor.services.transitions import transition
@@ -114,7 +114,7 @@ def test_caseworker_works_the_queue_asks_for_information_and_closes(plain_monday
     db.session.expire_all()
     waiting = db.session.scalar(select(Case).where(Case.reference == reference))
     transition(waiting, "information_received", Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
 
     page.reload()
     axe_check(page)

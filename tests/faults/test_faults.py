@@ -15,10 +15,10 @@ from rq import Queue, Retry
 from rq.registry import StartedJobRegistry
 from sqlalchemy import func, select
 
+from frontdoor import unit_of_work
 from frontdoor import jobs
 from frontdoor.extensions import db
 from frontdoor.models import Case, Notification, OutboxMessage
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -103,7 +103,7 @@ def test_worker_killed_mid_job_is_retried_and_delivers_once(app, committed, priv
     # Commit with an unreachable Redis so the row stays pending; the test enqueues its own job below.
     app.config["REDIS_URL"], url = "redis://127.0.0.1:1/0", private_redis.url
     submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     app.config["REDIS_URL"] = url
     message_id = db.session.scalar(select(OutboxMessage.id))
     db.session.rollback()

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 import config as settings
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import AccountAudit, AccountToken, Case, Customer, ResidentAccount
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -167,7 +167,7 @@ def test_change_email_needs_the_new_address_confirmed(client, session):
 def test_guest_requests_join_the_account_when_the_email_is_verified(client, session):
     prop = property_collected_yesterday_evening()
     guest = submit(definition("missed_bin"), answers_for(prop, E.pat), "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     register(client, E.pat)
     assert client.get("/account/requests").status_code == 302  # not yet
     account = register_and_verify(client, E.pat)
@@ -194,7 +194,7 @@ def test_download_my_data_and_close_account(client, session):
     prop = property_collected_yesterday_evening()
     account = register_and_verify(client, E.pat)
     case = submit(definition("missed_bin"), answers_for(prop, E.pat), "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     data = client.get("/account/your-data.json")
     assert data.status_code == 200 and "attachment" in data.headers["Content-Disposition"]
     exported = data.get_json()

@@ -8,9 +8,10 @@ import threading
 
 from sqlalchemy import func, select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Booking, BookingSlot
-from frontdoor.services import bulky, outbox
+from frontdoor.services import bulky
 from frontdoor.services.slots import SlotFull
 from tests import factories
 from tests.integration.bulky_helpers import bulky_slot
@@ -35,13 +36,13 @@ def test_fifty_parallel_attempts_for_the_last_five_places(app, committed):
                 barrier.wait(timeout=60)  # all start together; nothing is read before, so none holds a lock
                 prop = db.session.get(factories.Property, prop_id)
                 bulky.hold(prop, {"table": 1}, slot_id)
-                outbox.commit()
+                unit_of_work.commit()
                 outcome = "held"
             except SlotFull as exc:
-                outbox.rollback()
+                unit_of_work.rollback()
                 outcome = str(exc)
             except Exception as exc:  # noqa: BLE001 - any other failure must show in the assertion
-                outbox.rollback()
+                unit_of_work.rollback()
                 outcome = f"error: {exc!r}"
             finally:
                 db.session.remove()

@@ -9,9 +9,10 @@ import pytest
 from flask import g
 from sqlalchemy import func, select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import AuditLog, Case, CaseAttachment, CaseEvent
-from frontdoor.services import case_attachments, outbox
+from frontdoor.services import case_attachments
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -37,7 +38,7 @@ def _case(email):
     factories.team("waste")
     prop = property_collected_yesterday_evening()
     case = submit(definition("missed_bin"), answers_for(prop, email), "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     return case
 
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent, StaffUser
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.transitions import StaleCase, transition
 from tests import factories
@@ -22,7 +22,7 @@ def test_two_connections_moving_one_case(app, committed):
     factories.team("waste")
     case = make_case("race@example.com")
     first, second = factories.staff(), factories.staff()
-    outbox.commit()
+    unit_of_work.commit()
     case_id, staff_ids = case.id, (first.id, second.id)
     barrier = threading.Barrier(2)
     results: dict[str, str] = {}
@@ -35,10 +35,10 @@ def test_two_connections_moving_one_case(app, committed):
                 seen = mine.version  # both read the same version, like two open forms
                 barrier.wait(10)
                 transition(mine, name, Actor.for_staff(user), {"note": f"by {who}"}, expected_version=seen)
-                outbox.commit()
+                unit_of_work.commit()
                 results[name] = "moved"
             except StaleCase as exc:
-                outbox.rollback()
+                unit_of_work.rollback()
                 results[name] = f"stale: {exc}"
             finally:
                 db.session.remove()

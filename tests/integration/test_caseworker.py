@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -20,7 +20,7 @@ from tests.integration.helpers import answers_for, property_collected_yesterday_
 def make_case(email="sam@example.com", index=0):
     prop = property_collected_yesterday_evening()
     result = submit(definition("missed_bin"), answers_for(prop, email, index), "web", None, Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     return result.case
 
 
@@ -48,7 +48,7 @@ def test_queue_lists_team_cases_soonest_due_first(client, session, login_as):
     b.sla_due_at = a.sla_due_at - timedelta(hours=5)
     other = make_case("c@example.com")
     other.team_id = factories.team("revenues").id
-    outbox.commit()
+    unit_of_work.commit()
     page = client.get("/staff/").get_data(as_text=True)
     assert page.index(b.reference) < page.index(a.reference)
     assert other.reference not in page
@@ -87,7 +87,7 @@ def test_transition_not_allowed_for_role_or_state(client, session, login_as):
         raise AssertionError("advisor moved the case")
     except TransitionRefused as exc:
         assert "Your role cannot" in str(exc)
-    outbox.rollback()
+    unit_of_work.rollback()
 
 
 def test_stale_form_is_refused(client, session, login_as):
@@ -95,7 +95,7 @@ def test_stale_form_is_refused(client, session, login_as):
     case = make_case()
     old_version = case.version
     transition(case, "schedule_return", Actor.for_staff(factories.staff()))
-    outbox.commit()
+    unit_of_work.commit()
     r = post_form(client, f"/staff/cases/{case.reference}", {"transition": "mark_collected", "version": str(old_version)})
     assert r.status_code == 400 and "Someone else has changed this case" in r.get_data(as_text=True)
     db.session.expire_all()
@@ -104,7 +104,7 @@ def test_stale_form_is_refused(client, session, login_as):
         transition(case, "mark_collected", Actor.for_staff(factories.staff()), expected_version=old_version)
         raise AssertionError("stale transition went through")
     except StaleCase:
-        outbox.rollback()
+        unit_of_work.rollback()
 
 
 def test_unknown_case_is_404(client, session, login_as):

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import AuditLog, Case, CaseEvent, Contact, Customer, CustomerName, OutboxMessage, Task
 from frontdoor.models.base import utcnow
-from frontdoor.services import customer_search, merges, outbox, queues
+from frontdoor.services import customer_search, merges, queues
 from frontdoor.services.actors import Actor
 from frontdoor.services.contacts import record_contact
 from frontdoor.services.customers import find_or_create
@@ -230,7 +231,7 @@ def test_asking_for_information_pauses_the_clock_and_notifies(plain_monday, clie
     assert "Which side of the road?" in message.payload["extra"]["message"]
     # The resident replies (issue 4's portal page; here through the service layer): the clock restarts.
     transition(case, "information_received", Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     assert case.state_category == "open" and case.sla_due_at is not None
     # Replied the same day: no working days were spent waiting, so the due date is unchanged.
     assert case.sla_due_at == due

@@ -7,6 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from flask import current_app
 
+from frontdoor import jobs, unit_of_work
+from frontdoor.extensions import db
+from frontdoor.models import OutboxMessage, Refund
 from frontdoor.services import bulky, payments
 from tests import factories
 from tests.integration.bulky_helpers import bulky_slot, start_payment
@@ -18,6 +21,7 @@ class FakePay:
     def __init__(self):
         self.payments: dict[str, dict] = {}
         self.requests: list[tuple[str, str, dict, str]] = []
+        self.idempotency_keys: list[str | None] = []  # one per refund call
 
 
 def make_handler(store: FakePay):
@@ -51,6 +55,7 @@ def make_handler(store: FakePay):
                     "next_url": {"href": f"https://card.example/secure/{pid}", "method": "GET"}}})
             parts = self.path.strip("/").split("/")
             if len(parts) == 4 and parts[3] == "refunds" and parts[2] in store.payments:
+                store.idempotency_keys.append(self.headers.get("Idempotency-Key"))
                 p = store.payments[parts[2]]
                 if body["amount"] > p["amount"] - p["refunded"]:
                     return self._send(400, {"code": "P0604", "description": "Refund amount available mismatch"})
@@ -105,17 +110,59 @@ def test_status_is_read_from_govuk_pay(session, govuk_pay, state, expected):
     assert booking.status == ("confirmed" if expected == "success" else "held")
 
 
-def test_refunds_go_through_govuk_pay_and_are_recorded(session, govuk_pay):
+def _paid(govuk_pay):
     booking = bulky.hold(factories.property_(), {"table": 1}, bulky_slot().id)
     payment = start_payment(booking)
     govuk_pay.payments[payment.provider_id]["state"] = {"status": "success", "finished": True}
     with current_app.test_request_context():
         payments.confirm(payment)
-        refund = payments.refund(payment, 1000, "test")
-        with pytest.raises(payments.RefundRefused):
-            payments.refund(payment, 2000, "too much")
+    unit_of_work.commit()
+    return payment
+
+
+def _refund_calls(govuk_pay):
+    return [r for r in govuk_pay.requests if r[1].endswith("/refunds")]
+
+
+def test_refunds_go_through_govuk_pay_after_the_commit_once(session, govuk_pay):
+    payment = _paid(govuk_pay)
+    refund = payments.refund(payment, 1000, "test")
+    with pytest.raises(payments.RefundRefused):  # the requested refund already counts against what is left
+        payments.refund(payment, 2000, "too much")
+    assert refund.status == "requested" and _refund_calls(govuk_pay) == []  # nothing sent inside the transaction
+    unit_of_work.commit()
+    message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "payment_refund"))
+    jobs.deliver_outbox(message.id)  # (on the embedded run the commit has already delivered it inline)
+    jobs.deliver_outbox(message.id)  # a second run of the job, or a second job for the row: nothing sent
+    db.session.refresh(refund)
     assert refund.provider_refund_id.startswith("ref-") and refund.status == "success"
     assert govuk_pay.payments[payment.provider_id]["refunded"] == 1000
-    refund_call = [r for r in govuk_pay.requests if r[1].endswith("/refunds")][0]
-    assert refund_call[2] == {"amount": 1000, "refund_amount_available": 2500}
+    assert [call[2] for call in _refund_calls(govuk_pay)] == [{"amount": 1000, "refund_amount_available": 2500}]
+    assert govuk_pay.idempotency_keys == [f"frontdoor-refund-{refund.id}"]
     assert all(r[3] == "Bearer test-key" for r in govuk_pay.requests)
+
+
+def test_a_failed_commit_after_a_refund_request_sends_nothing(session, govuk_pay):
+    payment = _paid(govuk_pay)
+    payments.refund(payment, 1000, "test")
+    db.session.add(Refund(payment_id=payment.id, amount_pence=0, status="requested", reason="breaks the commit"))
+    with pytest.raises(Exception, match="amount_positive"):
+        unit_of_work.commit()  # the flush inside the commit fails: everything is rolled back
+    assert db.session.scalar(db.select(db.func.count()).select_from(Refund)) == 0
+    assert db.session.scalar(db.select(db.func.count()).where(OutboxMessage.kind == "payment_refund")) == 0
+    jobs.sweep_outbox(older_than_seconds=-60)  # nothing pending for a delivery job to find
+    assert _refund_calls(govuk_pay) == [] and govuk_pay.payments[payment.provider_id]["refunded"] == 0
+    db.session.refresh(payment)
+    assert payment.refundable_pence == 2500
+
+
+def test_a_refund_govuk_pay_refuses_is_marked_failed_and_its_amount_is_refundable_again(session, govuk_pay):
+    payment = _paid(govuk_pay)
+    refund = payments.refund(payment, 1000, "test")
+    govuk_pay.payments[payment.provider_id]["refunded"] = 2000  # refunded elsewhere meanwhile
+    unit_of_work.commit()
+    message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "payment_refund"))
+    jobs.deliver_outbox(message.id)
+    db.session.refresh(refund)
+    db.session.refresh(payment)
+    assert refund.status == "failed" and payment.refundable_pence == 2500

@@ -10,11 +10,11 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
+from frontdoor import unit_of_work
 from frontdoor import jobs
 from frontdoor.extensions import db
 from frontdoor.models import OutboxMessage
 from frontdoor.models.metrics import RollupPending
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -37,7 +37,7 @@ def own_queue(app, redis_url):
 
 def _submit(prop, n):
     submit(definition("missed_bin"), answers_for(prop, email=f"r{n}@example.com"), "web", None, Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
 
 
 def _functions(queue):

@@ -6,9 +6,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, Feedback
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -36,7 +36,7 @@ def a_case(address_email, phone="020 7946 0018"):
     answers = answers_for(prop, address_email)
     answers["phone"] = phone
     case = submit(definition("missed_bin"), answers, "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     return case
 
 
@@ -161,7 +161,7 @@ def test_staff_moving_the_case_reaches_the_resident(client, session, app):
     case = a_case(mine)
     caseworker = factories.staff()
     transition(db.session.get(Case, case.id), "schedule_return", Actor.for_staff(caseworker), {})
-    outbox.commit()
+    unit_of_work.commit()
     db.session.expire_all()  # the test shares the request's session; a real request starts fresh
     page = client.get(f"/account/requests/{case.reference}").get_data(as_text=True)
     assert "We have asked the crew to come back" in page
@@ -170,7 +170,7 @@ def test_staff_moving_the_case_reaches_the_resident(client, session, app):
     sent = db.session.scalars(select(Notification).where(Notification.case_id == case.id)).all()
     assert [n.template for n in sent] == ["acknowledgement", "transition"]
     transition(db.session.get(Case, case.id), "mark_collected", Actor.for_staff(caseworker), {})
-    outbox.commit()
+    unit_of_work.commit()
     sent = db.session.scalars(select(Notification).where(Notification.case_id == case.id)).all()
     assert sent[-1].template == "closure" and "Tell us how we did" in sent[-1].body
 
@@ -183,13 +183,13 @@ def test_a_complainant_asks_for_stage_2_from_their_account(client, session):
                                             "happened_on": "2026-10-01", "outcome": "A refund",
                                             "full_name": "Pat Resident", "email": mine},
                   "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     url = f"/account/requests/{case.reference}"
     assert "Escalate to stage 2" not in client.get(url).get_data(as_text=True)  # not before the stage 1 response
     handler = Actor.for_staff(factories.staff(role="caseworker", teams=("complaints",)))
     transition(case, "acknowledge_stage1", handler, {})
     transition(case, "respond_stage1", handler, {"outcome": "not_upheld"})
-    outbox.commit()
+    unit_of_work.commit()
     page = client.get(url).get_data(as_text=True)
     assert "Escalate to stage 2" in page and 'id="reason-escalate"' in page
     # No reason: the GOV.UK error pattern, linked to the box, and nothing moves.

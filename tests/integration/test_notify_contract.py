@@ -14,6 +14,7 @@ import jwt
 import pytest
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Customer, Notification, OutboxMessage
 from frontdoor.services import outbox
@@ -92,7 +93,7 @@ def test_acknowledgement_email_payload_matches_notify(notify, session):
     prop = property_collected_yesterday_evening()
     address = f"notify-{uuid.uuid4().hex[:8]}@example.com"
     case = submit(definition("missed_bin"), answers_for(prop, address), "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     assert len(notify.requests) == 1
     sent = notify.requests[0]
     assert sent["path"] == "/v2/notifications/email"
@@ -118,7 +119,7 @@ def test_sms_preference_goes_to_the_sms_endpoint(notify, session):
     db.session.add(customer)
     db.session.flush()
     submit(definition("missed_bin"), answers, "web", customer, Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     sent = notify.requests[-1]
     assert sent["path"] == "/v2/notifications/sms" and sent["body"]["phone_number"] == "+447911123456"
     assert sent["body"]["template_id"] == SMS_TEMPLATE
@@ -130,7 +131,7 @@ def test_notify_failure_leaves_the_row_pending_and_a_retry_sends_once(notify, se
     notify.fail = True
     case = submit(definition("missed_bin"), answers_for(prop, f"fail-{uuid.uuid4().hex[:8]}@example.com"), "web", None,
                   Actor.resident()).case
-    outbox.commit()  # the inline delivery fails; the request itself succeeded
+    unit_of_work.commit()  # the inline delivery fails; the request itself succeeded
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
     db.session.refresh(message)
     assert notify.requests and message.status == "pending"

@@ -8,6 +8,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor import jobs
 from frontdoor.extensions import db
 from frontdoor.models import Notification, OutboxMessage
@@ -33,7 +34,7 @@ def test_worker_delivers_acknowledgement_once_when_enqueued_twice(rq_app, commit
     factories.team("waste")
     prop = property_collected_yesterday_evening()
     result = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
-    outbox.commit()  # enqueues the job once, after the commit
+    unit_of_work.commit()  # enqueues the job once, after the commit
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == result.case.id))
     assert message.status == "pending"  # nothing sent before a worker runs
 
@@ -62,7 +63,7 @@ def test_sweep_redispatches_rows_left_pending(rq_app, committed, redis_url):
     prop = property_collected_yesterday_evening()
     rq_app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
     submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
-    outbox.commit()  # the enqueue fails; the case is saved anyway
+    unit_of_work.commit()  # the enqueue fails; the case is saved anyway
     pending = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
     assert len(pending) == 1
     rq_app.config["REDIS_URL"] = redis_url
@@ -84,7 +85,7 @@ def _submit_committed(count: int) -> list[int]:
         prop = property_collected_yesterday_evening()
         result = submit(definition("missed_bin"), answers_for(prop, email=f"batch{n}@example.com"), "web", None,
                         Actor.resident())
-        outbox.commit()
+        unit_of_work.commit()
         ids.append(db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.case_id == result.case.id)))
     return ids
 
@@ -178,7 +179,7 @@ def test_a_finished_job_left_with_the_same_id_does_not_swallow_the_new_one(rq_ap
     stale_key = Job.key_for(jobs.delivery_job_id(message.id))
     connection.hset(stale_key, mapping={"status": "finished", "ended_at": "2026-01-01T00:00:00.000000Z"})
     connection.expire(stale_key, 2)
-    outbox.commit()  # enqueues over the stale hash
+    unit_of_work.commit()  # enqueues over the stale hash
     assert connection.ttl(stale_key) == -1  # no expiry inherited: it waits as long as it must
     assert connection.hget(stale_key, "status") == b"queued" and connection.hget(stale_key, "ended_at") in (None, b"")
     SimpleWorker([queue], connection=connection).work(burst=True)

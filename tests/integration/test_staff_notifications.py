@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from frontdoor.services import outbox
+from frontdoor import unit_of_work
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -27,7 +27,7 @@ def test_staff_see_stored_notifications_but_not_account_links(client, session, l
     prop = property_collected_yesterday_evening()
     case = submit(definition("missed_bin"), answers_for(prop, f"n-{uuid.uuid4().hex[:8]}@example.com"), "web", None,
                   Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     register(client, f"r-{uuid.uuid4().hex[:8]}@example.com")
     assert client.get("/staff/notifications").status_code == 302  # not signed in as staff
     login_as("caseworker")

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent, Contact, Notification, OutboxMessage
 from frontdoor.services import outbox
@@ -25,7 +26,7 @@ def test_submission_writes_case_event_contact_and_outbox(session):
     prop = property_collected_yesterday_evening()
     before = counts()
     result = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     after = counts()
     assert {k: after[k] - before[k] for k in after} == {"Case": 1, "CaseEvent": 1, "Contact": 1, "OutboxMessage": 1}
     case = result.case
@@ -41,7 +42,7 @@ def test_failure_after_case_insert_leaves_nothing(session, monkeypatch):
     """Force an error after the case row is flushed: the unit of work rolls back every row."""
     factories.team("waste")
     prop = property_collected_yesterday_evening()
-    outbox.commit()
+    unit_of_work.commit()
     before = counts()
     from frontdoor.services import submissions
 
@@ -51,7 +52,7 @@ def test_failure_after_case_insert_leaves_nothing(session, monkeypatch):
     monkeypatch.setattr(submissions, "record_contact", explode)
     with pytest.raises(RuntimeError):
         submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
-    outbox.rollback()
+    unit_of_work.rollback()
     assert counts() == before
 
 
@@ -60,7 +61,7 @@ def test_inline_delivery_stores_one_acknowledgement(session, app, monkeypatch):
     factories.team("waste")
     prop = property_collected_yesterday_evening()
     result = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     notes = db.session.scalars(select(Notification).where(Notification.case_id == result.case.id)).all()
     assert len(notes) == 1 and result.case.reference in notes[0].subject
     message = db.session.get(OutboxMessage, notes[0].outbox_id)
@@ -74,7 +75,7 @@ def test_second_report_of_same_collection_is_linked_duplicate(session):
     first = submit(definition("missed_bin"), answers_for(prop, "a@example.com"), "web", None, Actor.resident())
     second = submit(definition("missed_bin"), answers_for(prop, "b@example.com"), "web", None, Actor.resident())
     other_bin = submit(definition("missed_bin"), answers_for(prop, "c@example.com", container_index=1), "web", None, Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     assert first.duplicate_of is None
     assert second.duplicate_of.id == first.case.id
     assert second.case.state == "duplicate" and second.case.state_category == "closed"
@@ -88,7 +89,7 @@ def test_replayed_submission_key_returns_the_same_case(session):
     prop = property_collected_yesterday_evening()
     one = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident(), submission_key="k-123")
     two = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident(), submission_key="k-123")
-    outbox.commit()
+    unit_of_work.commit()
     assert one.case.id == two.case.id and two.replayed
     assert db.session.scalar(select(func.count()).select_from(Case).where(Case.submission_key == "k-123")) == 1
 
@@ -107,11 +108,11 @@ def test_replayed_submission_key_returns_the_same_case(session):
 def test_bad_answers_are_refused_and_nothing_saved(session, change, field):
     factories.team("waste")
     prop = property_collected_yesterday_evening()
-    outbox.commit()
+    unit_of_work.commit()
     before = counts()
     with pytest.raises(SubmissionRejected) as caught:
         submit(definition("missed_bin"), {**answers_for(prop), **change}, "web", None, Actor.resident())
-    outbox.rollback()
+    unit_of_work.rollback()
     assert field in caught.value.errors
     assert counts() == before
 
@@ -140,14 +141,14 @@ def test_a_submission_is_a_short_fixed_list_of_statements(session):
     prop = property_collected_yesterday_evening()
     submit(definition("missed_bin"), answers_for(prop, "warm@example.com"), "web", None, Actor.resident(),
            submission_key="warm-up")  # the version's snapshot is stored by the first case
-    outbox.commit()
+    unit_of_work.commit()
     prop = property_collected_yesterday_evening()
     engine = db.session.get_bind()
     with statements_sent() as statements:
         submit(definition("missed_bin"), answers_for(prop, "first@example.com"), "web", None, Actor.resident(),
                submission_key="k-statements")
-        db.session.flush()  # what outbox.commit() flushes before its COMMIT (then delivery, inline on SQLite)
-    outbox.commit()
+        db.session.flush()  # what unit_of_work.commit() flushes before its COMMIT (then delivery, inline on SQLite)
+    unit_of_work.commit()
     text_ = "\n".join(statements)
     assert "SAVEPOINT" not in text_
     assert "garden_subscriptions" not in text_
@@ -182,7 +183,7 @@ def test_a_returning_customer_within_seven_days_is_a_repeat_contact(session):
     first = submit(definition("missed_bin"), answers_for(prop, "again@example.com"), "web", None, Actor.resident())
     second = submit(definition("missed_bin"), answers_for(prop, "again@example.com", container_index=1), "web", None,
                     Actor.resident())
-    outbox.commit()
+    unit_of_work.commit()
     assert first.case.customer_id == second.case.customer_id
     outcomes = [db.session.scalar(select(Contact.outcome).where(Contact.case_id == r.case.id)) for r in (first, second)]
     assert outcomes == ["self_served", "repeat"]

@@ -8,9 +8,9 @@ import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, Customer, WorkflowSnapshot
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.references import new_reference
 from frontdoor.services.registry import definition
@@ -45,10 +45,10 @@ def test_a_concurrent_submission_with_the_same_key_returns_the_first_case(app, c
             try:
                 result = submit(definition("missed_bin"), answers_for(prop), "web", None, Actor.resident(),
                                 submission_key="race-key")
-                outbox.commit()
+                unit_of_work.commit()
                 outcome["result"] = (result.case.id, result.replayed)
             except Exception as exc:  # noqa: BLE001  shown by the assertion
-                outbox.rollback()
+                unit_of_work.rollback()
                 outcome["error"] = repr(exc)
             finally:
                 db.session.remove()
@@ -87,9 +87,9 @@ def test_the_first_two_cases_of_a_new_version_at_once_both_succeed(app, committe
         with app.app_context():
             try:
                 outcome["reference"] = submit(missed_bin, answers_for(prop), "web", None, Actor.resident()).case.reference
-                outbox.commit()
+                unit_of_work.commit()
             except Exception as exc:  # noqa: BLE001  shown by the assertion
-                outbox.rollback()
+                unit_of_work.rollback()
                 outcome["error"] = repr(exc)
             finally:
                 db.session.remove()

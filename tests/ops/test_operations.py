@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
+from frontdoor import unit_of_work
 from frontdoor.app import create_app
 from frontdoor.ops import JsonFormatter, RequestIdFilter
 
@@ -71,7 +72,6 @@ def test_metrics_count_outbox_rows_delivered(app, committed):
     """Jobs send rows in batches, so rows delivered are counted on their own (here inline, as embedded)."""
     from prometheus_client import REGISTRY
 
-    from frontdoor.services import outbox
     from frontdoor.services.actors import Actor
     from frontdoor.services.registry import definition
     from frontdoor.services.submissions import submit
@@ -86,7 +86,7 @@ def test_metrics_count_outbox_rows_delivered(app, committed):
         before = delivered()
         submit(definition("missed_bin"), answers_for(property_collected_yesterday_evening()), "web", None,
                Actor.resident())
-        outbox.commit()
+        unit_of_work.commit()
         assert delivered() == before + 1
     finally:
         app.config["REDIS_URL"] = previous

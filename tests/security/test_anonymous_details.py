@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -32,7 +32,7 @@ def _alice_case():
     answers = {**answers_for(prop, email=ALICE), "full_name": "Alice Example"}
     answers.pop("phone")
     case = submit(definition("missed_bin"), answers, "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     return case
 
 
@@ -42,7 +42,7 @@ def _anonymous_complaint(email, phone):
                "happened_on": (date.today() - timedelta(days=1)).isoformat(),
                "full_name": "Mallory", "email": email, "phone": phone}
     case = submit(definition("complaint"), answers, "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     return case
 
 

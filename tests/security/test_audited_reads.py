@@ -7,9 +7,9 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import AuditLog
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -37,9 +37,9 @@ def test_every_staff_page_that_shows_a_person_is_audited(client, session, login_
     case = submit(definition("missed_bin"), {**answers_for(prop, EMAIL), "full_name": "Audrey Zanzibar"}, "web", None,
                   Actor.resident()).case
     other = factories.customer(first="Other", last="Record")
-    outbox.commit()
+    unit_of_work.commit()
     admin = login_as("admin")
-    outbox.commit()
+    unit_of_work.commit()
     values = {"customer_id": case.customer_id, "uprn": prop.uprn, "reference": case.reference, "case_id": case.id}
     urls = []
     for rule in current_app.url_map.iter_rules():

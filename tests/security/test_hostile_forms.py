@@ -17,9 +17,9 @@ from flask import url_for
 from hypothesis import given
 from hypothesis import strategies as st
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db, limiter
 from frontdoor.models import Case
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -211,7 +211,7 @@ def test_every_resident_form_beyond_the_service_pages(client, session):
         submit(definition("missed_bin"), answers_for(property_collected_yesterday_evening(), "hostile@example.com"),
                "web", None, Actor.resident()).case for _ in range(2))
     transition(closed_case, "cancel", Actor.resident(), {})
-    outbox.commit()
+    unit_of_work.commit()
     subscription_page = subscribe_and_pay(client, prop)
     bulky_to_check(client, prop, slot)
     pages = ["/bulky-waste/address?postcode=DB2+2BB", "/bulky-waste/items", "/bulky-waste/date", "/bulky-waste/details",

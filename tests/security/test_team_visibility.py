@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from flask import current_app
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Contact
-from frontdoor.services import outbox
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -38,7 +38,7 @@ def two_teams(session):
     theirs.team_id = other.id
     db.session.add(Contact(customer_id=theirs.customer_id, channel="phone", reason="missed_bin", case_id=theirs.id,
                            outcome="progress_chase"))
-    outbox.commit()
+    unit_of_work.commit()
     return ours, theirs, prop
 
 
@@ -63,7 +63,7 @@ def _urls(ours, theirs, prop) -> list[str]:
 def test_no_staff_page_shows_another_teams_case(client, two_teams, login_as, role):
     ours, theirs, prop = two_teams
     login_as(role, teams=("waste",))
-    outbox.commit()  # the user too: a refused page rolls back what is pending
+    unit_of_work.commit()  # the user too: a refused page rolls back what is pending
     walked = 0
     for url in _urls(ours, theirs, prop):
         r = client.get(url)

@@ -1,4 +1,4 @@
-"""Payments: start one, confirm it server-side (idempotently), refund against it.
+"""Payments: start one, confirm it server-side (idempotently), refund against it (through the outbox).
 
 confirm() locks the payment row and asks the provider; a payment already settled is returned
 unchanged, so a refreshed return page, a repeated callback or the sweep job change nothing.
@@ -7,6 +7,7 @@ What a successful payment is *for* is handled by a callback registered per purpo
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Callable
 
@@ -15,13 +16,16 @@ from sqlalchemy import select
 from frontdoor.extensions import db
 from frontdoor.models import Payment, Refund
 from frontdoor.models.base import utcnow
-from frontdoor.services.payments.providers import ProviderError, provider_for
+from frontdoor.services import outbox
+from frontdoor.services.payments.providers import ProviderRefused, provider_for
+from frontdoor.unit_of_work import Refused
 
+log = logging.getLogger(__name__)
 SUCCESS_HANDLERS: dict[str, Callable[[Payment], None]] = {}
 FINAL = ("success", "declined", "cancelled", "error")
 
 
-class RefundRefused(Exception):
+class RefundRefused(Refused):
     """A refund that may not happen; the message is for the person who asked."""
 
 
@@ -73,7 +77,9 @@ def confirm(payment: Payment) -> Payment:
 
 
 def refund(payment: Payment, amount_pence: int, reason: str) -> Refund:
-    """Refund through the provider and record it. Refuses more than is left of the payment."""
+    """Record a refund as requested and write its outbox row: the provider is asked after the commit
+    (deliver_refund), so a rolled-back transaction moves no money. Refuses more than is left of the
+    payment, counting refunds still requested."""
     db.session.execute(select(Payment.id).where(Payment.id == payment.id).with_for_update())
     db.session.refresh(payment)
     if amount_pence <= 0:
@@ -84,16 +90,38 @@ def refund(payment: Payment, amount_pence: int, reason: str) -> Refund:
         raise RefundRefused(
             f"The refund cannot be more than the £{payment.refundable_pence / 100:.2f} left of this payment"
         )
-    try:
-        result = provider_for(payment.provider).refund(payment, amount_pence)
-    except ProviderError as exc:
-        raise RefundRefused(str(exc)) from exc
-    refund_row = Refund(payment_id=payment.id, amount_pence=amount_pence, provider_refund_id=result.provider_refund_id,
-                        status=result.status, reason=reason)
+    available = payment.refundable_pence
+    refund_row = Refund(payment_id=payment.id, amount_pence=amount_pence, status="requested", reason=reason)
     db.session.add(refund_row)
     db.session.flush()
+    # What was left before this refund goes with the request: GOV.UK Pay refuses the call if it no
+    # longer matches, so a request repeated after it succeeded cannot refund twice.
+    outbox.add("payment_refund", {"refund_id": refund_row.id, "available_pence": available})
     db.session.refresh(payment)
     return refund_row
+
+
+@outbox.handler("payment_refund")
+def deliver_refund(message: outbox.Claimed) -> None:
+    """Ask the provider for a requested refund. The outbox claims the row once, and a refund no longer
+    'requested' is left alone, so a job run twice calls the provider once. A provider's refusal marks
+    the refund failed (its amount is refundable again); an unreachable provider raises, for a retry,
+    carrying the same idempotency key."""
+    refund_row = db.session.get(Refund, message.payload["refund_id"], with_for_update=True)
+    if refund_row is None or refund_row.status != "requested":
+        return
+    payment = refund_row.payment
+    try:
+        result = provider_for(payment.provider).refund(
+            payment, refund_row.amount_pence, available_pence=message.payload["available_pence"],
+            idempotency_key=f"frontdoor-refund-{refund_row.id}")
+    except ProviderRefused as exc:
+        log.warning("refund %s refused by the provider: %s", refund_row.id, exc)
+        refund_row.status = "failed"
+    else:
+        refund_row.provider_refund_id = result.provider_refund_id
+        refund_row.status = result.status
+    db.session.flush()
 
 
 def pending(older_than_seconds: int = 120, limit: int = 200) -> list[int]:

@@ -10,14 +10,19 @@ import secrets
 from dataclasses import dataclass
 
 import requests
-from flask import current_app, url_for
+from flask import current_app
 
 from frontdoor.extensions import db
 from frontdoor.models import Payment, TestProviderPayment
+from frontdoor.services.links import Link
 
 
 class ProviderError(Exception):
     """The provider could not be reached or refused; the message is safe to show staff."""
+
+
+class ProviderRefused(ProviderError):
+    """The provider answered and said no (a 4xx): asking again with the same request will not help."""
 
 
 @dataclass
@@ -37,18 +42,18 @@ class TestProvider:
                                      return_url=return_url, status="created", refunded_pence=0)
         db.session.add(record)
         db.session.flush()
-        return record.id, url_for("payments.test_page", provider_id=record.id)
+        return record.id, Link("payments.test_page", {"provider_id": record.id}).url(external=False)
 
     def status(self, payment: Payment) -> str:
         record = db.session.get(TestProviderPayment, payment.provider_id)
         return record.status if record else "error"
 
-    def refund(self, payment: Payment, amount_pence: int) -> RefundResult:
+    def refund(self, payment: Payment, amount_pence: int, *, available_pence: int, idempotency_key: str) -> RefundResult:
         record = db.session.get(TestProviderPayment, payment.provider_id)
         if record is None or record.status != "success":
-            raise ProviderError("The provider has no successful payment to refund")
+            raise ProviderRefused("The provider has no successful payment to refund")
         if record.refunded_pence + amount_pence > record.amount_pence:
-            raise ProviderError("The provider refused: the refund is larger than what is left of the payment")
+            raise ProviderRefused("The provider refused: the refund is larger than what is left of the payment")
         record.refunded_pence += amount_pence
         db.session.flush()
         return RefundResult(f"test-refund-{secrets.token_hex(6)}", "success")
@@ -68,13 +73,16 @@ class GovUkPayProvider:
         self.api_key = api_key
         self.timeout = timeout
 
-    def _call(self, method: str, path: str, json: dict | None = None) -> dict:
+    def _call(self, method: str, path: str, json: dict | None = None, headers: dict | None = None) -> dict:
         try:
             response = requests.request(method, self.base_url + path, json=json, timeout=self.timeout,
-                                        headers={"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"})
+                                        headers={"Authorization": f"Bearer {self.api_key}", "Accept": "application/json",
+                                                 **(headers or {})})
         except requests.RequestException as exc:
             raise ProviderError(f"GOV.UK Pay could not be reached: {exc.__class__.__name__}") from exc
-        if response.status_code >= 400:
+        if 400 <= response.status_code < 500:
+            raise ProviderRefused(f"GOV.UK Pay answered {response.status_code}: {response.text[:200]}")
+        if response.status_code >= 500:
             raise ProviderError(f"GOV.UK Pay answered {response.status_code}: {response.text[:200]}")
         return response.json()
 
@@ -100,11 +108,14 @@ class GovUkPayProvider:
             return "error"
         return "created"  # created, started, submitted, capturable: not finished
 
-    def refund(self, payment: Payment, amount_pence: int) -> RefundResult:
+    def refund(self, payment: Payment, amount_pence: int, *, available_pence: int, idempotency_key: str) -> RefundResult:
+        """available_pence is what was left when the refund was requested: GOV.UK Pay refuses (P0604)
+        when it no longer matches, so a repeat of a request that succeeded is refused, not paid twice.
+        The Idempotency-Key (one per refund) lets the provider recognise a retry as well."""
         body = self._call("POST", f"/v1/payments/{payment.provider_id}/refunds", {
             "amount": amount_pence,
-            "refund_amount_available": payment.refundable_pence,
-        })
+            "refund_amount_available": available_pence,
+        }, headers={"Idempotency-Key": idempotency_key})
         return RefundResult(body["refund_id"], "failed" if body.get("status") == "error" else body.get("status", "submitted"))
 
 
