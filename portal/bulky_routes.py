@@ -320,7 +320,7 @@ def change_date(reference):
                 outbox.rollback()
                 error = str(exc)
             else:
-                    flash(f"Your collection date is changed to {booking.slot.day:%A} {booking.slot.day.day} "
+                flash(f"Your collection date is changed to {booking.slot.day:%A} {booking.slot.day.day} "
                       f"{booking.slot.day:%B %Y}.", "success")
                 return redirect(url_for(".booking_page", reference=reference))
     choices = [s for s in bulky.available_slots() if s.id != booking.slot_id]
