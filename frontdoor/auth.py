@@ -20,24 +20,24 @@ def init_app(app):
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    # "<kind>:<id>:<session_version>": sign-out, a password change, deactivation or closure bumps the
+    # version, which ends every older session of that person.
     kind, _, raw = user_id.partition(":")
     if kind == "staff":
-        # "staff:<id>:<session_version>": sign-out, a password change or deactivation ends every old session.
-        raw_id, _, version = raw.partition(":")
-        staff_id, session_version = whole_number(raw_id), whole_number(version)
-        if staff_id is not None and session_version is not None:
-            user = db.session.get(StaffUser, staff_id)
-            if user is not None and user.active and user.session_version == session_version:
-                return user
-        return None
+        return _current_session_of(StaffUser, raw, lambda user: user.active)
     if kind == "resident":
-        # "resident:<id>:<session_version>": a password change or closure ends every old session.
-        raw_id, _, version = raw.partition(":")
-        account_id, session_version = whole_number(raw_id), whole_number(version)
-        if account_id is not None and session_version is not None:
-            account = db.session.get(ResidentAccount, account_id)
-            if account is not None and account.is_active and account.session_version == session_version:
-                return account
+        return _current_session_of(ResidentAccount, raw, lambda account: account.is_active)
+    return None
+
+
+def _current_session_of(model, raw: str, usable):
+    raw_id, _, version = raw.partition(":")
+    person_id, session_version = whole_number(raw_id), whole_number(version)
+    if person_id is None or session_version is None:
+        return None
+    person = db.session.get(model, person_id)
+    if person is not None and usable(person) and person.session_version == session_version:
+        return person
     return None
 
 

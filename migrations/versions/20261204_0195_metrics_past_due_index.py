@@ -6,7 +6,7 @@ reads took every case not closed, so the count had to visit the table to leave w
 on open cases only it is answered from the index again.
 
 Revision ID: 0195_metrics_past_due_index
-Revises: 0190_console_rule_outcome
+Revises: 0180_console_rule_outcome
 Create Date: 2026-12-04 19:30:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0195_metrics_past_due_index"
-down_revision = "0190_console_rule_outcome"
+down_revision = "0180_console_rule_outcome"
 branch_labels = None
 depends_on = None
 
