@@ -215,11 +215,12 @@ def anonymise_expired_cases() -> int:
 
 def sweep_draft_uploads() -> int:
     """Every 15 minutes: delete the files of forms that expired unsubmitted. Safe to run twice."""
-    from frontdoor.services import outbox, uploads
+    from frontdoor import unit_of_work
+    from frontdoor.services import uploads
 
     with _app_context():
-        count = uploads.sweep_expired_drafts()
-        outbox.commit()
+        with unit_of_work.unit():
+            count = uploads.sweep_expired_drafts()
         return count
 
 

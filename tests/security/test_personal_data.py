@@ -17,6 +17,7 @@ from sqlalchemy import select
 from frontdoor.extensions import db
 from frontdoor.models import (Case, CaseEvent, Customer, Feedback, OutboxMessage, ResidentAccount, Task)
 from frontdoor.models.base import utcnow
+from frontdoor import unit_of_work
 from frontdoor.services import audit, outbox, retention
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
@@ -65,10 +66,10 @@ def _property():
 
 
 def _deliver_everything():
-    outbox.commit()
+    unit_of_work.commit()
     for message_id in db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending")).all():
         outbox.deliver(message_id)
-    outbox.commit()
+    unit_of_work.commit()
 
 
 def _a_full_history(account=None) -> Case:
