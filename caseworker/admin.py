@@ -74,6 +74,10 @@ def admin_staff_two_factor_reset(staff_id):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if user.id == current_user.id:  # (current_user is a proxy: never `is` the row)
+        # One person alone never removes an admin's second factor: another admin does it.
+        flash("You cannot reset your own two-factor sign-in: ask another admin", "error")
+        return redirect(url_for(".admin_staff_edit", staff_id=user.id))
     two_factor.reset(user, current_user)
     outbox.commit()
     flash(f"Reset two-factor sign-in for {user.name}. They will set it up again when they next sign in.", "success")

@@ -134,6 +134,14 @@ def test_an_admin_resets_a_lost_device_with_an_audit_entry(app, client, session,
     assert _password(app.test_client(), lost).location.endswith("/staff/sign-in/two-factor")
 
 
+def test_an_admin_cannot_reset_their_own(client, session, login_as):
+    admin = login_as("admin")
+    assert "Another admin can reset it" in client.get(f"/staff/admin/staff/{admin.id}").get_data(as_text=True)
+    r = post_form(client, f"/staff/admin/staff/{admin.id}/two-factor/reset", {}, get_url="/staff/sign-in")
+    assert r.status_code == 302 and admin.has_two_factor
+    assert client.get("/staff/").status_code == 200  # still signed in
+
+
 def test_a_caseworker_cannot_reset_anyone(client, session, login_as):
     target = factories.staff("admin")
     login_as("caseworker")
