@@ -108,7 +108,10 @@ def _replica_url(replica: str | None, primary: str, instance_path: Path) -> str:
 
 
 ENVIRONMENTS = ("development", "test", "staging", "production")
-PAYMENT_PROVIDERS = ("test", "govuk_pay", "none")  # "none": payments off, chargeable services not offered
+PAYMENT_PROVIDERS = ("test", "govuk_pay", "none")
+# Who must sign in with a second factor (an authenticator app's code): "admins", "all" staff, or "off"
+# (nobody is made to enrol; anyone who has enrolled is still asked). Production refuses "off".
+STAFF_TWO_FACTOR_POLICIES = ("admins", "all", "off")  # "none": payments off, chargeable services not offered
 
 
 def _environment(value: str | None) -> str:
@@ -211,6 +214,11 @@ def load(overrides: dict | None = None, env: dict | None = None) -> Mapping:
         # Redis unreachable: each process counts in its own memory (each route's own limits) and logs
         # "falling back to in-memory storage"; /readyz shows it; it goes back to Redis when Redis answers.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _bool(env.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"), True),
+        # Off by default only in development, so the demo (scripts/run) signs in with a password alone.
+        "STAFF_TWO_FACTOR": (env.get("STAFF_TWO_FACTOR", "").strip().lower()
+                             or ("off" if environment == "development" else "admins")),
+        # The issuer name an authenticator app shows beside the code.
+        "TWO_FACTOR_ISSUER": env.get("TWO_FACTOR_ISSUER", "").strip() or env.get("COUNCIL_NAME", "Demo Borough Council"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environment == "production",
@@ -306,7 +314,12 @@ def check(cfg: dict) -> None:
     provider = cfg["PAYMENT_PROVIDER"]
     if provider is not None and provider not in PAYMENT_PROVIDERS:
         raise ConfigError(f"PAYMENT_PROVIDER must be one of {', '.join(PAYMENT_PROVIDERS)}, not {provider!r}")
+    if cfg["STAFF_TWO_FACTOR"] not in STAFF_TWO_FACTOR_POLICIES:
+        raise ConfigError(f"STAFF_TWO_FACTOR must be one of {', '.join(STAFF_TWO_FACTOR_POLICIES)}, "
+                          f"not {cfg['STAFF_TWO_FACTOR']!r}")
     if cfg["ENV_NAME"] == "production":
+        if cfg["STAFF_TWO_FACTOR"] == "off":
+            raise ConfigError("STAFF_TWO_FACTOR cannot be off in production: admins must sign in with two factors")
         if cfg["SECRET_KEY"] in ("", DEFAULT_SECRET) or len(cfg["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production")
         if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

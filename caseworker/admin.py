@@ -5,6 +5,7 @@ import re
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from caseworker.forms import StaffForm, TeamForm, choices
@@ -12,6 +13,7 @@ from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.models import StaffUser, Team
+from frontdoor.services import two_factor
 
 
 def _teams():
@@ -59,7 +61,25 @@ def admin_staff_edit(staff_id):
             flash(f"Saved {user.name}.", "success")
             return redirect(url_for(".admin_staff"))
     return render_template("caseworker/admin_staff_edit.html", title="Edit staff" if user else "Add staff", form=form,
-                           user=user), (400 if form.errors else 200)
+                           user=user, reset_form=FlaskForm(formdata=None)), (400 if form.errors else 200)
+
+
+@bp.post("/admin/staff/<int:staff_id>/two-factor/reset")
+@staff_required("admin")
+def admin_staff_two_factor_reset(staff_id):
+    """A lost device: the person sets up an authenticator app again at their next sign-in."""
+    user = db.session.get(StaffUser, staff_id)
+    if user is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:  # (current_user is a proxy: never `is` the row)
+        # One person alone never removes an admin's second factor: another admin does it.
+        flash("You cannot reset your own two-factor sign-in: ask another admin", "error")
+        return redirect(url_for(".admin_staff_edit", staff_id=user.id))
+    two_factor.reset(user, current_user)
+    flash(f"Reset two-factor sign-in for {user.name}. They will set it up again when they next sign in.", "success")
+    return redirect(url_for(".admin_staff_edit", staff_id=user.id))
 
 
 @bp.post("/admin/teams")

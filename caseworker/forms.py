@@ -12,6 +12,18 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[InputRequired("Enter your password"), Length(max=200)], widget=GovPasswordInput())
 
 
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired("Enter the code from your authenticator app, or a recovery code"),
+                                           Length(max=20, message="Enter the 6-digit code or an 11-character recovery code")],
+                       widget=GovTextInput())
+
+
+class TwoFactorEnrolForm(FlaskForm):
+    code = StringField("Code from your authenticator app", validators=[
+        InputRequired("Enter the 6-digit code from your authenticator app"), Length(max=20, message="Enter the 6-digit code")],
+        widget=GovTextInput())
+
+
 class TransitionForm(FlaskForm):
     transition = HiddenField()
     version = HiddenField()

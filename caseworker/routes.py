@@ -43,6 +43,9 @@ def sign_in():
     if form.validate_on_submit():
         user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == form.email.data.strip().lower()))
         if user is not None and user.active and user.check_password(form.password.data):
+            second = two_factor_step(user, _safe_next(request.args.get("next")))
+            if second is not None:
+                return second
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.email.errors.append("Enter a correct email address and password")
@@ -363,7 +366,8 @@ def confirm_details(reference):
     return redirect(url_for(".case", reference=reference))
 
 
-from caseworker import admin, contact_routes, customer_routes, file_routes  # noqa: E402,F401  routes on this blueprint
+from caseworker import admin, contact_routes, customer_routes, file_routes, two_factor_routes  # noqa: E402,F401  routes on this blueprint
+from caseworker.two_factor_routes import two_factor_step  # noqa: E402
 
 
 @bp.get("/cases/id/<int:case_id>")

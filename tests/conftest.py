@@ -77,6 +77,8 @@ def app(database_url, tmp_path_factory):
             "REDIS_URL": os.environ.get("REDIS_URL") or None,
             "RQ_QUEUE": f"frontdoor-test-{uuid.uuid4().hex[:8]}",
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Production's default: admins sign in with an authenticator code (factories enrol them).
+            "STAFF_TWO_FACTOR": "admins",
             "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
             "SERVER_NAME": None,
         }
@@ -173,6 +175,9 @@ def login_as(client, session):
         user = factories.staff(role=role, teams=teams)
         response = post_form(client, "/staff/sign-in", {"email": user.email, "password": factories.PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        if response.location.endswith("/staff/sign-in/code"):
+            response = post_form(client, "/staff/sign-in/code", {"code": factories.totp_code(user)})
+            assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return user
 
     return login

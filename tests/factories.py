@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import itertools
+import time
+
+import pyotp
 
 from sqlalchemy import select
 
 from frontdoor.extensions import db
+from frontdoor.models.base import utcnow
 from frontdoor.models import CollectionRound, Container, Customer, Property, StaffUser, Team
 
 PASSWORD = "correct-horse-battery-staple"
@@ -22,14 +26,28 @@ def team(slug: str = "waste", name: str | None = None) -> Team:
     return found
 
 
-def staff(role: str = "caseworker", teams=("waste",), email: str | None = None) -> StaffUser:
+def staff(role: str = "caseworker", teams=("waste",), email: str | None = None,
+          two_factor: bool | None = None) -> StaffUser:
+    """A member of staff; admins have an authenticator app set up (the tests run STAFF_TWO_FACTOR=admins)."""
     n = next(_seq)
     user = StaffUser(email=email or f"{role}{n}@staff.test", name=f"{role.title()} {n}", role=role,
                      teams=[team(t) for t in teams])
     user.set_password(PASSWORD)
+    if two_factor if two_factor is not None else role == "admin":
+        user.totp_secret, user.two_factor_enabled_at = pyotp.random_base32(), utcnow()
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def totp_code(user: StaffUser) -> str:
+    """What the person's authenticator app shows: RFC 6238 from their enrolled secret (pyotp is that
+    algorithm, not a stand-in for our code). If this step's code was used already, the next step's,
+    which sign-in accepts for clock drift."""
+    totp = pyotp.TOTP(user.totp_secret)
+    step = int(time.time()) // 30
+    last = db.session.scalar(select(StaffUser.totp_last_step).where(StaffUser.id == user.id))
+    return totp.generate_otp(step + 1 if last is not None and last >= step else step)
 
 
 def collection_round(stream: str = "refuse", weekday: int = 0, every: int = 1, offset: int = 0) -> CollectionRound:

@@ -44,6 +44,11 @@ class StaffUser(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # Bumped on sign-out, password change and deactivation: every older session stops working (get_id).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Two factors (frontdoor/services/two_factor.py): the TOTP secret once enrolment is confirmed, and
+    # the last 30-second step a code was accepted for, so a seen code cannot be used again.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     # Loaded when a page asks (queues, tasks), not with every signed-in request: search never needs them.
     teams: Mapped[list[Team]] = relationship(secondary=staff_teams, lazy="select")
@@ -65,3 +70,18 @@ class StaffUser(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None and self.two_factor_enabled_at is not None
+
+
+class StaffRecoveryCode(db.Model):
+    """A one-time recovery code, stored as its SHA-256 only (the code itself is random, 50 bits)."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -5,6 +5,7 @@ import pytest
 
 from frontdoor.extensions import db
 from tests import factories
+from tests.browser.staff_sign_in import answer_two_factor
 
 # pytest-base-url (pulled in by pytest-playwright) defines a session fixture pytest 9 warns about.
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")]
@@ -17,6 +18,7 @@ def test_admin_creates_and_revokes_a_key(live_server, page, axe_check):
     page.get_by_label("Email address").fill(admin.email)
     page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    answer_two_factor(page, admin)
     page.goto(f"{live_server.url}/staff/api-keys")
     axe_check(page)
     page.get_by_role("button", name="Create key").click()

@@ -8,6 +8,7 @@ from frontdoor.metrics import rollups
 from frontdoor.models import Case
 from frontdoor.services.contacts import record_contact
 from tests import factories
+from tests.browser.staff_sign_in import answer_two_factor
 
 
 def _seed():
@@ -84,6 +85,7 @@ def test_an_admin_changes_unit_costs(live_server, page, axe_check):
     page.fill("input[name=email]", admin.email)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("button:has-text('Sign in')")
+    answer_two_factor(page, admin)
     page.goto(live_server.url + "/staff/dashboards/")
     page.click("a:has-text('Change the unit costs')")
     axe_check(page)

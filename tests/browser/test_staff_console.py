@@ -12,6 +12,7 @@ from frontdoor.services.actors import Actor
 from frontdoor.services.customers import find_or_create
 from frontdoor.services.transitions import transition
 from tests import factories
+from tests.browser.staff_sign_in import answer_two_factor
 from tests.integration.helpers import property_collected_yesterday_evening
 from tests.integration.test_caseworker import make_case
 
@@ -22,6 +23,7 @@ def _sign_in(page, live_server, axe_check, user):
     page.get_by_label("Email address").fill(user.email)
     page.locator("#password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    answer_two_factor(page, user)
 
 
 def test_advisor_takes_a_call_resolves_one_query_and_raises_a_missed_bin(page, live_server, axe_check):

@@ -16,7 +16,8 @@ from tests.integration.test_caseworker import make_case
 ALL_STAFF = {"advisor", "caseworker", "team_lead", "admin"}
 WORKERS = {"caseworker", "team_lead", "admin"}
 CONTACT = {"advisor", "caseworker", "team_lead", "admin"}
-PUBLIC = {"caseworker.sign_in", "caseworker.sign_out"}
+# The second-factor code page is part of signing in: it answers only a session a correct password began.
+PUBLIC = {"caseworker.sign_in", "caseworker.sign_out", "caseworker.two_factor_code"}
 
 # (endpoint, method) -> roles allowed. Everyone else: 403 if signed in as staff, sign-in redirect if not.
 EXPECTED = {
@@ -41,6 +42,9 @@ EXPECTED = {
     ("caseworker.admin_staff_edit", "GET"): {"admin"},
     ("caseworker.admin_staff_edit", "POST"): {"admin"},
     ("caseworker.admin_team_add", "POST"): {"admin"},
+    ("caseworker.admin_staff_two_factor_reset", "POST"): {"admin"},  # a lost device (issue 21)
+    ("caseworker.two_factor_set_up", "GET"): ALL_STAFF,  # set up an authenticator app (or at sign-in, when required)
+    ("caseworker.two_factor_set_up", "POST"): ALL_STAFF,
     ("caseworker.contact_start", "GET"): CONTACT,
     ("caseworker.contact_start", "POST"): CONTACT,
     ("caseworker.contact_current", "GET"): CONTACT,

@@ -64,6 +64,8 @@ def test_with_a_logged_in_session_a_missing_token_is_still_refused(app, committe
     user = factories.staff(role="admin", teams=("waste",))
     db.session.commit()
     assert post_form(client, "/staff/sign-in", {"email": user.email, "password": factories.PASSWORD}).status_code == 302
+    assert post_form(client, "/staff/sign-in/code", {"code": factories.totp_code(user)}).status_code == 302
+    assert client.get("/staff/").status_code == 200
     for rule, method in _routes(app):
         url = _url_for(app, rule)
         if url.startswith(CSRF_EXEMPT_PREFIXES):
