@@ -38,8 +38,13 @@ class AccountError(ValueError):
 
 @lru_cache(maxsize=1)
 def _blocklist() -> frozenset[str]:
+    """NCSC: refuse the most common passwords. zxcvbn (pinned) ships the 30,000 most common from
+    breach data; our own file adds local words (the council, the area)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     lines = BLOCKLIST.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    own = (line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset((*own, *(p.lower() for p in FREQUENCY_LISTS["passwords"])))
 
 
 def password_problem(password: str | None, email: str | None = None) -> str | None:
