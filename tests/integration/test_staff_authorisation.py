@@ -114,7 +114,7 @@ def _attachment(case):
     from frontdoor.services import case_attachments
     from frontdoor.services.actors import Actor
 
-    upload = FileStorage(BytesIO(b"%PDF-1.4 matrix"), filename="matrix.pdf")
+    upload = FileStorage(BytesIO(b"%PDF-1.4 matrix\n%%EOF\n"), filename="matrix.pdf")
     return case_attachments.attach(case, Actor.system(), upload, visible_to_resident=False)
 
 
