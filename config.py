@@ -122,6 +122,11 @@ def load(overrides: dict | None = None, env: dict | None = None) -> dict:
         # Redis unreachable: each process counts in its own memory (each route's own limits) and logs
         # "falling back to in-memory storage"; /readyz shows it; it goes back to Redis when Redis answers.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _bool(env.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"), True),
+        # Sign-in lock-out (issue 16): this many failures for one account from one address within the
+        # window lock that account out from that address for the lock time (services/lockout.py).
+        "SIGN_IN_LOCKOUT_FAILURES": int(env.get("SIGN_IN_LOCKOUT_FAILURES", 10)),
+        "SIGN_IN_LOCKOUT_WINDOW_MINUTES": int(env.get("SIGN_IN_LOCKOUT_WINDOW_MINUTES", 15)),
+        "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", 15)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environment == "production",

@@ -15,7 +15,7 @@ from frontdoor.extensions import db, limiter
 from frontdoor.ids import local_path, whole_number
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
-from frontdoor.services import audit, case_attachments, case_work, customers, outbox, queues
+from frontdoor.services import audit, case_attachments, case_work, customers, lockout, outbox, queues
 from frontdoor.services.actors import Actor
 from workflows.uploads import MIME
 from frontdoor.services.registry import working_calendar
@@ -41,10 +41,12 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == form.email.data.strip().lower()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        signed_in, locked = lockout.attempt("staff", user, form.password.data)
+        outbox.commit()  # a failed attempt is counted for the lock-out
+        if signed_in:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.email.errors.append("Enter a correct email address and password")
+        form.email.errors.append(locked or "Enter a correct email address and password")
     return render_template("caseworker/sign_in.html", title="Staff sign in", form=form)
 
 

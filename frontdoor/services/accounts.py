@@ -22,7 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from frontdoor.extensions import db
 from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer, ResidentAccount
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox, personal_data
+from frontdoor.services import lockout, outbox, personal_data
 from frontdoor.services.customers import split_name
 from workflows.validation import EMAIL_FORMAT
 
@@ -231,15 +231,18 @@ def _claim_email(account: ResidentAccount, email_n: str) -> None:
 
 
 def authenticate(email: str, password: str) -> ResidentAccount | None:
+    """The account, or None; AccountError (saying when to try again) while locked out. The caller
+    commits either way: a failure's count is kept."""
     try:
         email_n = clean_email(email)
     except AccountError:
         email_n = None
     account = by_email(email_n) if email_n else None
-    if account is None:
-        check_password_hash(_DUMMY_HASH, password or "")
-        return None
-    if not account.check_password(password or "") or not account.is_active:
+    # The same hash work whether or not the account exists; failures counted for the lock-out.
+    signed_in, locked = lockout.attempt("resident", account, password)
+    if locked:
+        raise AccountError(locked)
+    if not signed_in:
         return None
     account.last_signed_in_at = utcnow()
     return account

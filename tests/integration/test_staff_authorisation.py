@@ -41,6 +41,8 @@ EXPECTED = {
     ("caseworker.admin_staff_edit", "GET"): {"admin"},
     ("caseworker.admin_staff_edit", "POST"): {"admin"},
     ("caseworker.admin_team_add", "POST"): {"admin"},
+    ("caseworker.admin_lockouts", "GET"): {"admin"},
+    ("caseworker.admin_lockout_clear", "POST"): {"admin"},
     ("caseworker.contact_start", "GET"): CONTACT,
     ("caseworker.contact_start", "POST"): CONTACT,
     ("caseworker.contact_current", "GET"): CONTACT,
@@ -133,7 +135,7 @@ def _fixtures():
         sub, payment = subscriptions.subscribe(case.property, 1, False)
     return {"sub_ref": sub.reference, "payment_ref": payment.reference, "reference": case.reference, "case_id": case.id,
             "customer_id": other.id, "uprn": case.property.uprn, "merge_id": row.id, "task_id": task.id,
-            "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000",
+            "staff_id": admin.id, "lockout_id": 1, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000",
             "booking_id": 999999, "key_id": 999999, "message_id": 999999, "name": "volumes",
             "attachment_id": attachment.id}
 
