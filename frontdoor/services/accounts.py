@@ -17,7 +17,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from sqlalchemy import select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from frontdoor.extensions import db
 from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer, ResidentAccount
@@ -30,8 +30,6 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 LIFETIMES = {"verify": timedelta(hours=24), "reset": timedelta(hours=1), "change_email": timedelta(hours=24)}
 BLOCKLIST = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
-# Checked when no account matches, so a missing email costs the same time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")
 
 
 class AccountError(ValueError):
