@@ -219,6 +219,11 @@ def load(overrides: dict | None = None, env: dict | None = None) -> Mapping:
                              or ("off" if environment == "development" else "admins")),
         # The issuer name an authenticator app shows beside the code.
         "TWO_FACTOR_ISSUER": env.get("TWO_FACTOR_ISSUER", "").strip() or env.get("COUNCIL_NAME", "Demo Borough Council"),
+        # Sign-in lock-out (issue 16): this many failures for one account from one address within the
+        # window lock that account out from that address for the lock time (services/lockout.py).
+        "SIGN_IN_LOCKOUT_FAILURES": int(env.get("SIGN_IN_LOCKOUT_FAILURES", 10)),
+        "SIGN_IN_LOCKOUT_WINDOW_MINUTES": int(env.get("SIGN_IN_LOCKOUT_WINDOW_MINUTES", 15)),
+        "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", 15)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environment == "production",

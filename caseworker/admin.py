@@ -13,7 +13,7 @@ from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.models import StaffUser, Team
-from frontdoor.services import two_factor
+from frontdoor.services import audit, lockout, two_factor
 
 
 def _teams():
@@ -99,3 +99,23 @@ def admin_team_add():
     staff = list(db.session.scalars(select(StaffUser).order_by(StaffUser.name)))
     return render_template("caseworker/admin_staff.html", title="Staff and teams", staff=staff, teams=_teams(),
                            team_form=form), 400
+
+
+@bp.get("/admin/lockouts")
+@staff_required("admin")
+def admin_lockouts():
+    rows = lockout.current()
+    page = render_template("caseworker/admin_lockouts.html", title="Sign-in lock-outs", rows=rows, form=FlaskForm())
+    if rows:
+        audit.record_read(current_user, "sign_in_lockout.list", lockout_ids=[row.id for row, _ in rows])
+    return page
+
+
+@bp.post("/admin/lockouts/<int:lockout_id>/clear")
+@staff_required("admin")
+def admin_lockout_clear(lockout_id):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if lockout.clear(lockout_id, current_user):
+        flash("Lock-out cleared: they can sign in again.", "success")
+    return redirect(url_for(".admin_lockouts"))

@@ -17,7 +17,7 @@ ITEMS = (
     ("Garden waste", "staff_garden.search", ("staff_garden",)),
     ("Dashboards", "dashboards.index", ("dashboards",)),
     ("Admin", "caseworker.admin_staff", ("caseworker.admin_staff", "caseworker.admin_staff_edit", "api_admin",
-                                         "caseworker.notifications", "dashboards.costs")),
+                                         "caseworker.notifications", "dashboards.costs", "caseworker.admin_lockouts")),
 )
 
 

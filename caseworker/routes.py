@@ -16,7 +16,7 @@ from frontdoor.ids import local_path, whole_number
 from frontdoor.metrics.definitions import is_past_due
 from frontdoor.models import StaffUser
 from frontdoor.models.base import utcnow
-from frontdoor.services import audit, case_attachments, case_work, customers, outbox, queues
+from frontdoor.services import audit, case_attachments, case_work, customers, lockout, outbox, queues
 from frontdoor.services.actors import Actor
 from workflows.uploads import MIME
 from frontdoor.services.registry import working_calendar
@@ -42,13 +42,14 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == form.email.data.strip().lower()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        signed_in, locked = lockout.attempt("staff", user, form.password.data)
+        if signed_in:
             second = two_factor_step(user, _safe_next(request.args.get("next")))
             if second is not None:
                 return second
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.email.errors.append("Enter a correct email address and password")
+        form.email.errors.append(locked or "Enter a correct email address and password")
     return render_template("caseworker/sign_in.html", title="Staff sign in", form=form)
 
 

@@ -108,12 +108,17 @@ def sign_in():
         return redirect(url_for(".requests"))
     form = SignInForm()
     if form.validate_on_submit():
-        account = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            account = accounts.authenticate(form.email.data, form.password.data)
+        except AccountError as locked:
+            account = None
+            form.email.errors.append(str(locked))
+        # A failed attempt is counted for the lock-out: the request's unit of work commits it, error page or not.
         if account is not None:
             _sign_in(account)
             return redirect(_safe_next(request.args.get("next")))
-        db.session.rollback()
-        form.email.errors.append("Enter a correct email address and password. If you have just registered, confirm your email first")
+        if not form.email.errors:
+            form.email.errors.append("Enter a correct email address and password. If you have just registered, confirm your email first")
     return render_template("account/sign_in.html", title="Sign in", form=form)
 
 

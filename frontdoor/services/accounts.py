@@ -6,7 +6,9 @@ SHA-256 hash, single use and short-lived.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -15,12 +17,12 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from frontdoor.extensions import db
 from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer, ResidentAccount
 from frontdoor.models.base import utcnow
-from frontdoor.services import outbox, personal_data
+from frontdoor.services import lockout, outbox, personal_data
 from frontdoor.services.customers import split_name
 from frontdoor.services.links import Link
 from workflows.validation import EMAIL_FORMAT
@@ -29,8 +31,6 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 LIFETIMES = {"verify": timedelta(hours=24), "reset": timedelta(hours=1), "change_email": timedelta(hours=24)}
 BLOCKLIST = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
-# Checked when no account matches, so a missing email costs the same time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")
 
 
 class AccountError(ValueError):
@@ -39,8 +39,13 @@ class AccountError(ValueError):
 
 @lru_cache(maxsize=1)
 def _blocklist() -> frozenset[str]:
+    """NCSC: refuse the most common passwords. zxcvbn (pinned) ships the 30,000 most common from
+    breach data; our own file adds local words (the council, the area)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     lines = BLOCKLIST.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    own = (line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset((*own, *(p.lower() for p in FREQUENCY_LISTS["passwords"])))
 
 
 def password_problem(password: str | None, email: str | None = None) -> str | None:
@@ -79,12 +84,31 @@ def audit(account: ResidentAccount | None, action: str, **data) -> None:
     db.session.add(AccountAudit(account_id=account.id if account else None, action=action, data=data))
 
 
-def issue_token(account: ResidentAccount, purpose: str, data: dict | None = None) -> str:
-    raw = secrets.token_urlsafe(32)
-    db.session.add(AccountToken(account_id=account.id, purpose=purpose, token_hash=_hash(raw), data=data or {},
-                                expires_at=utcnow() + LIFETIMES[purpose]))
+def issue_token(account: ResidentAccount, purpose: str, data: dict | None = None) -> AccountToken:
+    """A new single-use token; any older unused one of this account and purpose stops working (a
+    newer reset link ends the older). Its secret is derived from the row's id and SECRET_KEY
+    (_secret), so nothing stored lets anyone rebuild the link."""
+    db.session.execute(update(AccountToken).where(AccountToken.account_id == account.id, AccountToken.purpose == purpose,
+                                                  AccountToken.used_at.is_(None)).values(used_at=utcnow()))
+    token = AccountToken(account_id=account.id, purpose=purpose, token_hash=secrets.token_hex(32), data=data or {},
+                         expires_at=utcnow() + LIFETIMES[purpose])
+    db.session.add(token)
     db.session.flush()
-    return raw
+    token.token_hash = _hash(_secret(token.id))
+    db.session.flush()
+    return token
+
+
+def _secret(token_id: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"account-token:{token_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_link(token_id: int, endpoint: str) -> str:
+    """The link an email carries, built when it is sent (the outbox payload holds only the id)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, {"token": _secret(token_id)})
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
 def use_token(raw: str | None, purpose: str) -> AccountToken | None:
@@ -117,17 +141,16 @@ def _aware(value):
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _link(endpoint: str, token: str) -> str:
-    path = Link(endpoint, {"token": token}).url(external=False)
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
-
-
 def _page(endpoint: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + Link(endpoint).url(external=False)
 
 
-def send_email(to: str, template: str, values: dict) -> None:
-    outbox.add("account_email", {"template": template, "to": to, "values": values})
+def send_email(to: str, template: str, values: dict, token: AccountToken | None = None, endpoint: str = "") -> None:
+    """With a token, the payload holds its id and endpoint, never the link: the sender builds it."""
+    payload = {"template": template, "to": to, "values": values}
+    if token is not None:
+        payload["token"] = {"id": token.id, "endpoint": endpoint}
+    outbox.add("account_email", payload)
 
 
 def by_email(email_n: str) -> ResidentAccount | None:
@@ -151,9 +174,9 @@ def register(full_name: str, email: str, password: str) -> None:
             # Not yet proven: whoever can read the inbox may set the password by verifying.
             existing.set_password(password)
             existing.session_version += 1
-            send_email(email_n, "verify_email", {"link": _link("account.verify", issue_token(existing, "verify")),
-                                                 "name": full_name})
+            send_email(email_n, "verify_email", {"name": full_name}, issue_token(existing, "verify"), "account.verify")
         else:
+            generate_password_hash(password)  # the same hashing work as a new account: timing tells nothing
             send_email(email_n, "already_registered", {"link": _page("account.forgot_password")})
         return
     first, last = split_name(full_name)
@@ -166,7 +189,7 @@ def register(full_name: str, email: str, password: str) -> None:
     db.session.add(account.customer)
     db.session.flush()
     audit(account, "registered")
-    send_email(email_n, "verify_email", {"link": _link("account.verify", issue_token(account, "verify")), "name": full_name})
+    send_email(email_n, "verify_email", {"name": full_name}, issue_token(account, "verify"), "account.verify")
 
 
 def verify(raw: str) -> ResidentAccount | None:
@@ -207,15 +230,18 @@ def _claim_email(account: ResidentAccount, email_n: str) -> None:
 
 
 def authenticate(email: str, password: str) -> ResidentAccount | None:
+    """The account, or None; AccountError (saying when to try again) while locked out. The caller
+    commits either way: a failure's count is kept."""
     try:
         email_n = clean_email(email)
     except AccountError:
         email_n = None
     account = by_email(email_n) if email_n else None
-    if account is None:
-        check_password_hash(_DUMMY_HASH, password or "")
-        return None
-    if not account.check_password(password or "") or not account.is_active:
+    # The same hash work whether or not the account exists; failures counted for the lock-out.
+    signed_in, locked = lockout.attempt("resident", account, password)
+    if locked:
+        raise AccountError(locked)
+    if not signed_in:
         return None
     account.last_signed_in_at = utcnow()
     return account
@@ -225,8 +251,10 @@ def request_reset(email: str) -> None:
     email_n = clean_email(email)
     account = by_email(email_n)
     if account is None or account.closed_at is not None:
-        return  # the same words on screen; nothing to send
-    send_email(email_n, "reset_password", {"link": _link("account.reset_password", issue_token(account, "reset"))})
+        # The same words on screen and the same work (an outbox row): the email says there is no account.
+        send_email(email_n, "no_account", {"link": _page("account.register")})
+        return
+    send_email(email_n, "reset_password", {}, issue_token(account, "reset"), "account.reset_password")
     audit(account, "reset_requested")
 
 
@@ -274,8 +302,8 @@ def request_email_change(account: ResidentAccount, new_email: str, password: str
     if by_email(email_n) is not None:
         send_email(email_n, "already_registered", {"link": _page("account.forgot_password")})
         return
-    raw = issue_token(account, "change_email", {"email": email_n})
-    send_email(email_n, "confirm_email_change", {"link": _link("account.confirm_email", raw)})
+    send_email(email_n, "confirm_email_change", {}, issue_token(account, "change_email", {"email": email_n}),
+               "account.confirm_email")
     audit(account, "email_change_requested")
 
 

@@ -38,6 +38,7 @@ DEFAULT_TEMPLATES = {
     },
 }
 
+LINK_REMOVED = "[link removed]"
 # Emails about the account itself (no case). {link} is the single-use link, if any.
 ACCOUNT_TEMPLATES = {
     "verify_email": {
@@ -49,6 +50,12 @@ ACCOUNT_TEMPLATES = {
         "subject": "You already have an account",
         "body": "Someone tried to create an account with this email address, but you already have one.\n\n"
         "If it was you and you have forgotten your password, reset it here: {link}\n\n"
+        "If it was not you, you do not need to do anything.",
+    },
+    "no_account": {
+        "subject": "You do not have an account",
+        "body": "Someone asked to reset the password of an account with this email address, but there is no "
+        "account for it.\n\nIf it was you, you can create an account: {link}\n\n"
         "If it was not you, you do not need to do anything.",
     },
     "reset_password": {
@@ -158,8 +165,15 @@ def deliver_account_email(message: outbox.Claimed) -> None:
     template_name = message.payload["template"]
     template = ACCOUNT_TEMPLATES[template_name]
     values = {"council": current_app.config["COUNCIL_NAME"], **message.payload.get("values", {})}
+    token = message.payload.get("token")
+    stored_body = None
+    if token:  # a single-use link: built now from the token's id, sent, and never stored
+        from frontdoor.services.accounts import token_link
+
+        stored_body = render(template["body"], {**values, "link": LINK_REMOVED})
+        values["link"] = token_link(token["id"], token["endpoint"])
     _store_and_send(message, None, "email", message.payload["to"], template_name,
-                    render(template["subject"], values), render(template["body"], values))
+                    render(template["subject"], values), render(template["body"], values), stored_body)
 
 
 @outbox.handler("booking_email")
@@ -174,8 +188,10 @@ def deliver_booking_email(message: outbox.Claimed) -> None:
 _INSERT_NOTIFICATION = insert(Notification.__table__)
 
 
-def _store_and_send(message: outbox.Claimed, case_id, channel, recipient, template_name, subject, body) -> None:
-    """Send through Notify when configured, and always keep a copy staff can see.
+def _store_and_send(message: outbox.Claimed, case_id, channel, recipient, template_name, subject, body,
+                    stored_body: str | None = None) -> None:
+    """Send through Notify when configured, and always keep a copy staff can see (stored_body, if
+    given, is the copy to keep: the message with its single-use link removed).
 
     A Notify error propagates: the outbox row stays pending and is retried, the copy is not written.
     """
@@ -185,7 +201,7 @@ def _store_and_send(message: outbox.Claimed, case_id, channel, recipient, templa
     # A plain INSERT: nothing reads the row back here, so the unit of work would only add cost.
     db.session.execute(_INSERT_NOTIFICATION, dict(
         outbox_id=message.id, case_id=case_id, channel=channel, recipient=recipient, template=template_name,
-        subject=subject, body=body, provider=provider, provider_id=provider_id, created_at=utcnow()))
+        subject=subject, body=body if stored_body is None else stored_body, provider=provider, provider_id=provider_id, created_at=utcnow()))
 
 
 def _send_with_notify(channel, recipient, template_name, subject, body, outbox_id) -> str:

@@ -1,7 +1,7 @@
 """identity: two factors for local staff accounts (TOTP secret, last step used, recovery codes)
 
 Revision ID: 0200_identity_two_factor
-Revises: 0180_console_rule_outcome
+Revises: 0197_uow_refund_requested
 Create Date: 2026-12-04 19:45:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0200_identity_two_factor"
-down_revision = "0180_console_rule_outcome"
+down_revision = "0197_uow_refund_requested"
 branch_labels = None
 depends_on = None
 

@@ -97,7 +97,7 @@ def test_caseworker_works_the_queue_asks_for_information_and_closes(plain_monday
     axe_check(page)
     # A file the resident may see, then one that is not what it says it is: the error summary.
     page.get_by_label("File", exact=True).set_input_files(
-        {"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 the letter"})
+        {"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 the letter\n%%EOF\n"})
     page.get_by_label("The resident can see this file on their request").check()
     page.get_by_role("button", name="Attach file").click()
     axe_check(page)

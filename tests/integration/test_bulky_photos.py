@@ -12,7 +12,7 @@ from tests.conftest import csrf_from
 from tests.integration.bulky_helpers import bulky_slot
 from tests.integration.test_bulky_portal import pay_page, post_form
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.files import PNG
 DETAILS = {"location": "By the front gate", "full_name": "Sam Resident", "email": "sam@example.com"}
 
 

@@ -21,8 +21,8 @@ from tests.conftest import csrf_from, post_form
 from tests.integration.account_helpers import register_and_verify
 from tests.integration.helpers import answers_for, property_collected_yesterday_evening
 
-PDF = b"%PDF-1.4\n% a letter to the resident\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.files import PDF
+from tests.files import PNG
 
 
 @pytest.fixture(autouse=True)

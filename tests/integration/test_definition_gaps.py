@@ -249,7 +249,7 @@ def test_a_residents_photo_is_a_download_link_on_the_case_page(client, session, 
     from frontdoor.services import uploads
 
     factories.team("environment")
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+    from tests.files import PNG as png
     saved = uploads.save([{"id": secrets.token_urlsafe(24), "name": "tip.png", "kind": "png", "size": len(png), "_bytes": png}])
     other = uploads.save([{"id": secrets.token_urlsafe(24), "name": "other.png", "kind": "png", "size": len(png), "_bytes": png}])
     case = submit(definition("fly_tipping"), {

@@ -15,7 +15,7 @@ from frontdoor.services.uploads import upload_dir
 from tests import factories
 from tests.conftest import csrf_from, post_form
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+from tests.files import PNG
 
 
 def stored_files():

@@ -45,6 +45,8 @@ EXPECTED = {
     ("caseworker.admin_staff_two_factor_reset", "POST"): {"admin"},  # a lost device (issue 21)
     ("caseworker.two_factor_set_up", "GET"): ALL_STAFF,  # set up an authenticator app (or at sign-in, when required)
     ("caseworker.two_factor_set_up", "POST"): ALL_STAFF,
+    ("caseworker.admin_lockouts", "GET"): {"admin"},
+    ("caseworker.admin_lockout_clear", "POST"): {"admin"},
     ("caseworker.contact_start", "GET"): CONTACT,
     ("caseworker.contact_start", "POST"): CONTACT,
     ("caseworker.contact_current", "GET"): CONTACT,
@@ -118,7 +120,7 @@ def _attachment(case):
     from frontdoor.services import case_attachments
     from frontdoor.services.actors import Actor
 
-    upload = FileStorage(BytesIO(b"%PDF-1.4 matrix"), filename="matrix.pdf")
+    upload = FileStorage(BytesIO(b"%PDF-1.4 matrix\n%%EOF\n"), filename="matrix.pdf")
     return case_attachments.attach(case, Actor.system(), upload, visible_to_resident=False)
 
 
@@ -137,7 +139,7 @@ def _fixtures():
         sub, payment = subscriptions.subscribe(case.property, 1, False)
     return {"sub_ref": sub.reference, "payment_ref": payment.reference, "reference": case.reference, "case_id": case.id,
             "customer_id": other.id, "uprn": case.property.uprn, "merge_id": row.id, "task_id": task.id,
-            "staff_id": admin.id, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000",
+            "staff_id": admin.id, "lockout_id": 1, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000",
             "booking_id": 999999, "key_id": 999999, "message_id": 999999, "name": "volumes",
             "attachment_id": attachment.id}
 

@@ -95,7 +95,7 @@ def test_subject_access_export_is_for_admins_only(client, session, login_as):
     assert client.get("/staff/privacy/customers/999999/export.json").status_code == 404
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.files import PNG
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ WHERE = Question(id="where", type="location", label="Where is it?", max_length=5
 PHOTO = Question(id="photo", type="file", label="Photo", accept=("jpeg", "png"), max_size_mb=1, max_files=2)
 INFO = Question(id="info", type="information", label="Stay safe", content="Do not touch it.")
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+from tests.files import JPEG, PNG
 
 
 @pytest.mark.parametrize("raw, clean", [("3", 3), (" 20 ", 20), ("1", 1), ("1,0", 10)])
