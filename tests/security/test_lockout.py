@@ -49,7 +49,9 @@ def test_staff_lock_out_per_account_and_address_and_an_admin_clears_it(app, clie
     client.post("/staff/sign-out", data={"csrf_token": csrf_from(client.get("/staff/sign-out"))})
 
     admin = factories.staff(role="admin", teams=("waste",))
-    assert _post(client, "/staff/sign-in", {"email": admin.email, "password": factories.PASSWORD}, CENTRE).status_code == 302
+    r = _post(client, "/staff/sign-in", {"email": admin.email, "password": factories.PASSWORD}, CENTRE)
+    assert r.status_code == 302 and "/staff/sign-in/code" in r.location  # admins have a second factor
+    assert _post(client, "/staff/sign-in/code", {"code": factories.totp_code(admin)}, CENTRE).status_code == 302
     page = client.get("/staff/admin/lockouts")
     assert page.status_code == 200 and user.email in page.get_data(as_text=True)
     lockout = db.session.scalar(select(SignInLockout).where(SignInLockout.account_id == user.id))
