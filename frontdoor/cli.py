@@ -203,7 +203,8 @@ def gazetteer_group():
 @click.option("--format", "fmt", type=click.Choice(["abp", "dtf"]), default=None,
               help="abp: Ordnance Survey AddressBase Plus CSV; dtf: an LLPG export in NLPG DTF 8.1. "
                    "Default: told from the first line.")
-@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 50_000))
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 10_000),
+              help="Records per committed batch (SQLite allows about 32,000 values in one IN list).")
 @with_appcontext
 def gazetteer_import(path, fmt, batch_size):
     """Import a full supply or a change-only update; safe to run again on the same file."""

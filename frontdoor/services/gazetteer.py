@@ -400,13 +400,17 @@ class _BatchWriter:
 
     def _upsert(self, kind, pending, fields, insert_allowed: bool):
         counts = self.report.counts
-        retire = [key for change, key, _, _ in pending if change == "D" and kind in ("address", "BLPU")]
+        # The last record for a UPRN in the batch wins: a deletion retires, anything else is written.
         latest: dict[str, tuple[dict, int]] = {}
+        deleted: dict[str, None] = {}
         for change, key, values, line in pending:
             if change == "D" and kind in ("address", "BLPU"):
                 latest.pop(key, None)
+                deleted[key] = None
             else:
+                deleted.pop(key, None)
                 latest[key] = (values, line)
+        retire = list(deleted)
         existing = self._existing([*latest, *retire], fields)
         inserts, updates = [], []
         for key, (values, line) in latest.items():
@@ -428,8 +432,8 @@ class _BatchWriter:
                 {name: bindparam(name) for name in fields})
             db.session.execute(statement, updates)
             counts[(kind, "changed")] += len(updates)
-        gone = [key for key in dict.fromkeys(retire) if key in existing]
-        counts[(kind, "unchanged")] += len(set(retire)) - len(gone)
+        gone = [key for key in retire if key in existing]
+        counts[(kind, "unchanged")] += len(retire) - len(gone)
         if gone:
             result = db.session.execute(update(self.table).where(
                 and_(self.table.c.uprn.in_(gone), self.table.c.logical_status != "historic")).values(
