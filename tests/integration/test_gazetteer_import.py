@@ -155,3 +155,20 @@ def test_a_file_of_neither_format_stops_with_a_message(app, session, tmp_path):
     odd.write_text("uprn,address\n1,Somewhere\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["gazetteer", "import", str(odd)])
     assert result.exit_code == 1 and "cannot tell the format" in result.output
+
+
+def test_the_portal_address_finder_offers_no_historic_address(app, client, session):
+    from tests.conftest import post_form
+
+    run(app, "dtf_full.csv")
+    client.get("/services/missed_bin/begin")
+    r = post_form(client, "/services/missed_bin/address", {"postcode": "gz22aa"})
+    assert r.status_code == 302 and "postcode=" in r.location
+    page = client.get(r.location).get_data(as_text=True)
+    assert "1 Station Road" in page and "3 Station Road" in page
+    assert "7 Station Road" not in page  # demolished: historic
+    # Deleted in the change-only update: no longer offered, while the building it was in still is.
+    assert "Flat 2, St. Mary&#39;s House" in client.get("/services/missed_bin/address?postcode=GZ2+2AB").get_data(as_text=True)
+    run(app, "dtf_changes.csv")
+    page = client.get("/services/missed_bin/address?postcode=GZ2+2AB").get_data(as_text=True)
+    assert "Flat 2" not in page and "St. Mary&#39;s House, 5 Church Street" in page
