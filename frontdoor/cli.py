@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, outbox sweep, workflows check."""
+"""flask commands: seed-demo, outbox sweep, workflows check, gazetteer import."""
 from __future__ import annotations
 
 import sys
@@ -19,6 +19,7 @@ def init_app(app):
     app.cli.add_command(metrics_group)
     app.cli.add_command(collections_group)
     app.cli.add_command(customers_group)
+    app.cli.add_command(gazetteer_group)
 
 
 @click.command("seed-demo")
@@ -188,3 +189,37 @@ def customers_reindex(batch_size):
 
     counts = reindex(batch_size, unit_of_work.commit, click.echo)
     click.echo(f"reindexed: {counts.customers} customers filled, {counts.names} names added, {counts.batches} batches")
+
+
+@click.group("gazetteer")
+def gazetteer_group():
+    """The council's addresses."""
+
+
+@gazetteer_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["abp", "dtf"]), default=None,
+              help="abp: Ordnance Survey AddressBase Plus CSV; dtf: an LLPG export in NLPG DTF 8.1. "
+                   "Default: told from the first line.")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 10_000),
+              help="Records per committed batch (SQLite allows about 32,000 values in one IN list).")
+@with_appcontext
+def gazetteer_import(path, fmt, batch_size):
+    """Import a full supply or a change-only update; safe to run again on the same file."""
+    from frontdoor.services.gazetteer import Rejected, import_file
+
+    with path.open("rb") as raw, click.progressbar(length=path.stat().st_size, label=f"importing {path.name}",
+                                                   file=sys.stderr) as bar:
+        try:
+            report = import_file(raw, fmt=fmt, batch_size=batch_size, commit=unit_of_work.commit,
+                                 on_progress=bar.update)
+        except Rejected as exc:
+            raise click.ClickException(str(exc)) from None
+    unit_of_work.commit()
+    for rejection in report.rejected:
+        click.echo(f"{path.name}:{rejection.line}: {rejection.reason}", err=True)
+    if report.rejected_count > len(report.rejected):
+        click.echo(f"... and {report.rejected_count - len(report.rejected)} more rejected lines", err=True)
+    click.echo(f"{path.name} ({report.format}, {report.lines} lines)")
+    for line in report.summary_lines():
+        click.echo(line)

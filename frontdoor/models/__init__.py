@@ -1,5 +1,5 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
-from frontdoor.models.properties import CollectionRound, Container, Property  # noqa: F401
+from frontdoor.models.properties import CollectionRound, Container, Property, Street  # noqa: F401
 from frontdoor.models.customers import Customer  # noqa: F401
 from frontdoor.models.staff import StaffRecoveryCode, StaffUser, Team, staff_teams  # noqa: F401
 from frontdoor.models.cases import Case, CaseEvent  # noqa: F401

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
 from frontdoor.models import CollectionRecord, Property
+from frontdoor.models.properties import OFFERED_STATUSES
 
 
 def _house_sort_key(prop: Property):
@@ -18,8 +19,13 @@ def _house_sort_key(prop: Property):
     return (prop.address_line1.split(" ", 1)[-1] if match else prop.address_line1, numbers)
 
 
-def addresses_at(postcode: str) -> list[Property]:
-    props = db.session.scalars(select(Property).where(Property.postcode == postcode)).all()
+def addresses_at(postcode: str, include_historic: bool = False) -> list[Property]:
+    """The addresses at a postcode a new request can be made for: historic and rejected addresses
+    (kept for the cases that name them) are left out unless include_historic."""
+    query = select(Property).where(Property.postcode == postcode)
+    if not include_historic:
+        query = query.where(Property.logical_status.in_(OFFERED_STATUSES))
+    props = db.session.scalars(query).all()
     return sorted(props, key=_house_sort_key)
 
 
