@@ -87,6 +87,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.manage import bp as manage_bp
 
     app.register_blueprint(manage_bp, url_prefix="/manage")
+    from portal.bin_day_routes import bp as bin_day_bp
+
+    app.register_blueprint(bin_day_bp, url_prefix="/bin-day")
     app.register_blueprint(staff_garden_bp, url_prefix="/staff/garden-waste")
     from frontdoor.privacy import bp as privacy_bp
 

@@ -20,3 +20,4 @@ from frontdoor.models.collections import CollectionRecord  # noqa: F401
 from frontdoor.models.api import ApiCallLog, ApiKey  # noqa: F401
 from frontdoor.models.attachments import CaseAttachment  # noqa: F401
 from frontdoor.models.draft_uploads import DraftUpload  # noqa: F401
+from frontdoor.models.calendar import CollectionRevision, ServiceAlert  # noqa: F401
