@@ -90,6 +90,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.bin_day_routes import bp as bin_day_bp
 
     app.register_blueprint(bin_day_bp, url_prefix="/bin-day")
+    from caseworker.alert_routes import bp as staff_alerts_bp
+
+    app.register_blueprint(staff_alerts_bp, url_prefix="/staff/alerts")
     app.register_blueprint(staff_garden_bp, url_prefix="/staff/garden-waste")
     from frontdoor.privacy import bp as privacy_bp
 

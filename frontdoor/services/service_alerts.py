@@ -68,3 +68,10 @@ def answered(alert: ServiceAlert, helped: bool):
     if not helped:
         return None
     return record_contact(channel="web", reason=alert.service_id, outcome="self_served")
+
+
+def wards() -> list[str]:
+    """The wards an alert may name: those of the gazetteer's properties."""
+    from frontdoor.models import Property
+
+    return list(db.session.scalars(select(Property.ward).distinct().order_by(Property.ward)))

@@ -111,3 +111,31 @@ def test_an_alert_for_a_ward_shows_there_and_a_yes_is_a_self_served_contact(clie
     assert [(c.channel, c.reason, c.outcome) for c in contacts] == [("web", "missed_bin", "self_served")]
     with time_machine.travel(CHRISTMAS_WEEK + timedelta(days=2), tick=False):
         assert "Collections running a day late" not in _text(client.get(f"/bin-day/{castle.uprn}"))
+
+
+def test_a_team_lead_publishes_an_alert_for_a_ward_and_ends_it(client, session, login_as):
+    castle = factories.property_(postcode="DB9 1AG", ward="Castle")
+    factories.property_(postcode="DB9 1AH", ward="Abbey")
+    with time_machine.travel(CHRISTMAS_WEEK, tick=False):
+        login_as("team_lead")
+        form = client.get("/staff/alerts")
+        assert "Castle" in _text(form)
+        published = client.post("/staff/alerts", data={
+            "csrf_token": csrf_from(form), "service_id": "bin_collections",
+            "title": "Collections running a day late in Castle ward", "message": "Leave your bin out.",
+            "wards": ["Castle"], "starts_on": "2026-12-21", "ends_on": "2026-12-22"}, follow_redirects=True)
+        listed = _text(published)
+        assert "Alert published." in listed and "21 Dec 2026 00:00 to 23 Dec 2026 00:00" in listed
+        assert "Collections running a day late in Castle ward" in _text(client.get(f"/bin-day/{castle.uprn}"))
+        alert = service_alerts.recent()[0]
+        client.post(f"/staff/alerts/{alert.id}/end", data={"csrf_token": csrf_from(published)})
+        assert "Collections running a day late" not in _text(client.get(f"/bin-day/{castle.uprn}"))
+
+
+def test_a_last_day_before_the_first_is_refused(client, session, login_as):
+    login_as("admin")
+    form = client.get("/staff/alerts")
+    refused = client.post("/staff/alerts", data={
+        "csrf_token": csrf_from(form), "service_id": "missed_bin", "title": "Late", "message": "Sorry.",
+        "starts_on": "2026-12-22", "ends_on": "2026-12-21"})
+    assert "The last day must be the same as or after the first day" in _text(refused)
