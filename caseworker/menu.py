@@ -16,7 +16,6 @@ ITEMS = (
     ("Bookings", "staff_bulky.manifest", ("staff_bulky",)),
     ("Garden waste", "staff_garden.search", ("staff_garden",)),
     ("Dashboards", "dashboards.index", ("dashboards",)),
-    ("Alerts", "staff_alerts.alerts", ("staff_alerts",)),
     ("Admin", "caseworker.admin_staff", ("caseworker.admin_staff", "caseworker.admin_staff_edit", "api_admin",
                                          "caseworker.notifications", "dashboards.costs")),
 )
