@@ -139,3 +139,13 @@ def test_a_last_day_before_the_first_is_refused(client, session, login_as):
         "csrf_token": csrf_from(form), "service_id": "missed_bin", "title": "Late", "message": "Sorry.",
         "starts_on": "2026-12-22", "ends_on": "2026-12-21"})
     assert "The last day must be the same as or after the first day" in _text(refused)
+
+
+def test_the_icalendar_feed_has_the_revised_days(client, session):
+    prop = factories.property_(postcode="DB9 1AJ", weekday=0, streams=("refuse",))
+    with time_machine.travel(CHRISTMAS_WEEK, tick=False):
+        feed = client.get(f"/api/v1/properties/{prop.uprn}/collections.ics?weeks=2").get_data(as_text=True)
+    assert "DTSTART;VALUE=DATE:20261221" in feed and "DTSTART;VALUE=DATE:20261229" in feed
+    assert "DTSTART;VALUE=DATE:20261228" not in feed
+    assert "Moved from Monday 28 December 2026 because of the bank holiday" in feed.replace("\r\n ", "")
+    assert f"UID:{prop.uprn}-{prop.containers[0].id}-20261228@frontdoor" in feed
