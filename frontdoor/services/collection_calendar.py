@@ -17,9 +17,8 @@ from frontdoor.extensions import db
 from frontdoor.models import CollectionRevision, Property
 from frontdoor.services.bin_days import next_collections
 from frontdoor.services.registry import working_calendar
-from workflows.calendar import WorkingCalendar
+from workflows.calendar import WorkingCalendar, bank_holiday_move  # noqa: F401  (re-exported)
 
-RULES = ("next_day", "none")
 BANK_HOLIDAY_REASON = "because of the bank holiday"
 # The colour of each stream's container in words, so colour is never the only cue (a council's own
 # labels usually name it too: "Black general waste bin").
@@ -38,24 +37,6 @@ class Collection:
     @property
     def moved(self) -> bool:
         return self.date != self.usual_date
-
-
-def _is_bank_holiday(calendar: WorkingCalendar, day: date) -> bool:
-    return day.weekday() < 5 and not calendar.is_working_day(day)
-
-
-def bank_holiday_move(calendar: WorkingCalendar, usual: date, rule: str = "next_day") -> date:
-    """Where the rule moves a usual collection day: one day later when a bank holiday falls in its
-    week on or before it, and on past a day that is itself a bank holiday."""
-    if rule == "none" or usual.weekday() > 4:
-        return usual
-    monday = usual - timedelta(days=usual.weekday())
-    if not any(_is_bank_holiday(calendar, monday + timedelta(days=i)) for i in range(usual.weekday() + 1)):
-        return usual
-    day = usual + timedelta(days=1)
-    while _is_bank_holiday(calendar, day):
-        day += timedelta(days=1)
-    return day
 
 
 def revisions(round_ids, start: date, end: date) -> dict[tuple[int | None, date], CollectionRevision]:

@@ -149,3 +149,46 @@ def test_the_icalendar_feed_has_the_revised_days(client, session):
     assert "DTSTART;VALUE=DATE:20261228" not in feed
     assert "Moved from Monday 28 December 2026 because of the bank holiday" in feed.replace("\r\n ", "")
     assert f"UID:{prop.uprn}-{prop.containers[0].id}-20261228@frontdoor" in feed
+
+
+def _report_missed(client, prop):
+    from flask import g
+
+    g.pop("csrf_token", None)  # Flask-WTF caches the token on the test's app context: one per moment
+    started = client.get(f"/bin-day/{prop.uprn}/missed_bin")
+    listed = client.get(started.location)
+    client.post(started.location, data={"uprn": prop.uprn, "csrf_token": csrf_from(listed)})
+    form = client.get("/services/missed_bin/container")
+    return _text(client.post("/services/missed_bin/container",
+                             data={"container": str(prop.containers[0].id), "csrf_token": csrf_from(form)},
+                             follow_redirects=True))
+
+
+def test_the_missed_bin_window_follows_the_revised_day(app, session):
+    prop = factories.property_(postcode="DB9 1AK", weekday=0, streams=("refuse",))
+    # Monday 28 December, evening: the usual day, but this week's collection is on Tuesday.
+    with time_machine.travel(datetime(2026, 12, 28, 19, 0, tzinfo=timezone.utc), tick=False):
+        page = _report_missed(app.test_client(), prop)
+    assert "It is too late to report this collection" in page
+    assert "due to be collected on Monday 21 December 2026" in page
+    assert "next collection on Tuesday 29 December 2026" in page
+    # Tuesday 29 December, midday: the crew may still come.
+    with time_machine.travel(datetime(2026, 12, 29, 12, 0, tzinfo=timezone.utc), tick=False):
+        page = _report_missed(app.test_client(), prop)
+    assert "Your bin may still be collected today" in page
+    # Wednesday 30 December: reportable, two working days from Tuesday (until Friday 1 January is a holiday).
+    with time_machine.travel(datetime(2026, 12, 30, 12, 0, tzinfo=timezone.utc), tick=False):
+        page = _report_missed(app.test_client(), prop)
+    assert "too late" not in page and "may still be collected" not in page
+
+
+def test_a_date_the_council_entered_for_every_round_drives_the_missed_bin_window(app, session):
+    prop = factories.property_(postcode="DB9 1AL", weekday=0, streams=("refuse",))
+    db.session.add(CollectionRevision(round_id=None, usual_date=date(2026, 12, 21), revised_date=date(2026, 12, 22),
+                                      reason="because of the snow"))
+    db.session.flush()
+    with time_machine.travel(datetime(2026, 12, 22, 12, 0, tzinfo=timezone.utc), tick=False):
+        page = _report_missed(app.test_client(), prop)
+        shown = _text(app.test_client().get(f"/bin-day/{prop.uprn}"))
+    assert "Your bin may still be collected today" in page
+    assert "Next collection: Tuesday 22 December 2026 Changed Moved from Monday 21 December because of the snow" in shown
