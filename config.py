@@ -193,6 +193,10 @@ def load(overrides: dict | None = None, env: dict | None = None) -> Mapping:
         "COUNCIL_BOUNDS": env.get("COUNCIL_BOUNDS", ""),
         "WORKING_DAY_REGION": env.get("WORKING_DAY_REGION", "ENG"),
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
+        # How a bank holiday moves that week's collections: "next_day" (each collection on or after the
+        # holiday moves one day later, DOMAIN.md's common rule) or "none". Revised dates the council
+        # enters (collection_revisions) win over the rule.
+        "COLLECTION_BANK_HOLIDAY_RULE": env.get("COLLECTION_BANK_HOLIDAY_RULE", "next_day"),
         # The council's own closure days (and bank holidays it works), as ISO dates, or a file of them.
         "COUNCIL_CLOSURE_DAYS": env.get("COUNCIL_CLOSURE_DAYS", ""),
         "COUNCIL_CLOSURE_DAYS_FILE": env.get("COUNCIL_CLOSURE_DAYS_FILE") or None,

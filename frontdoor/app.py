@@ -91,6 +91,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.manage import bp as manage_bp
 
     app.register_blueprint(manage_bp, url_prefix="/manage")
+    from portal.bin_day_routes import bp as bin_day_bp
+
+    app.register_blueprint(bin_day_bp, url_prefix="/bin-day")
+    from caseworker.alert_routes import bp as staff_alerts_bp
+
+    app.register_blueprint(staff_alerts_bp, url_prefix="/staff/alerts")
     app.register_blueprint(staff_garden_bp, url_prefix="/staff/garden-waste")
     from frontdoor.privacy import bp as privacy_bp
 

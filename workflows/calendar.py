@@ -65,6 +65,28 @@ class WorkingCalendar:
         return self.end_of_day(self.add_working_days(self.local(moment).date(), working_days))
 
 
+BANK_HOLIDAY_RULES = ("next_day", "none")
+
+
+def _is_bank_holiday(calendar: WorkingCalendar, day: date) -> bool:
+    return day.weekday() < 5 and not calendar.is_working_day(day)
+
+
+def bank_holiday_move(calendar: WorkingCalendar, usual: date, rule: str = "next_day") -> date:
+    """Where a council's bank-holiday rule moves a usual collection day. "next_day" (DOMAIN.md's common
+    rule): one day later when a bank holiday falls in its week on or before it (Saturday taking
+    Friday's), and on past a day that is itself a bank holiday. "none": it stays."""
+    if rule == "none" or usual.weekday() > 4:
+        return usual
+    monday = usual - timedelta(days=usual.weekday())
+    if not any(_is_bank_holiday(calendar, monday + timedelta(days=i)) for i in range(usual.weekday() + 1)):
+        return usual
+    day = usual + timedelta(days=1)
+    while _is_bank_holiday(calendar, day):
+        day += timedelta(days=1)
+    return day
+
+
 @lru_cache(maxsize=16)
 def calendar_for(region: str = "ENG", tz: str = "Europe/London", closures: tuple = (), openings: tuple = ()) -> WorkingCalendar:
     return WorkingCalendar(region, closures=closures, openings=openings, tz=tz)

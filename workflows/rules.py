@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
 
-from workflows.calendar import WorkingCalendar
+from workflows.calendar import WorkingCalendar, bank_holiday_move
 
 
 @dataclass
@@ -83,6 +83,44 @@ def last_collection(container: dict[str, Any], on_or_before: date) -> date:
     return day
 
 
+def revised_day(container: dict[str, Any], usual: date, calendar: WorkingCalendar | None) -> date:
+    """A usual collection day on the day it really happens: a date the council entered
+    (container["revisions"]: {usual iso: revised iso}) first, then its bank-holiday rule."""
+    entered = (container.get("revisions") or {}).get(usual.isoformat())
+    if entered:
+        return date.fromisoformat(entered)
+    rule = container.get("bank_holiday_rule", "none")
+    return usual if calendar is None else bank_holiday_move(calendar, usual, rule)
+
+
+def last_revised_collection(container: dict[str, Any], on_or_before: date, calendar: WorkingCalendar | None) -> date:
+    """The most recent collection on its revised day, on or before a date. Without revisions or a
+    bank-holiday rule in the facts it is last_collection."""
+    if not container.get("revisions") and container.get("bank_holiday_rule", "none") == "none":
+        return last_collection(container, on_or_before)
+    every = container.get("frequency_weeks", 1) or 1
+    # A later usual day may have moved earlier, an earlier one later: walk back from a period on.
+    usual = last_collection(container, on_or_before + timedelta(weeks=every))
+    for _ in range(4):
+        day = revised_day(container, usual, calendar)
+        if day <= on_or_before:
+            return day
+        usual -= timedelta(weeks=every)
+    return last_collection(container, on_or_before)
+
+
+def next_revised_collection(container: dict[str, Any], after: date, calendar: WorkingCalendar | None) -> date:
+    """The first collection on its revised day after a date."""
+    every = container.get("frequency_weeks", 1) or 1
+    usual = last_collection(container, after - timedelta(weeks=every))
+    for _ in range(6):
+        day = revised_day(container, usual, calendar)
+        if day > after:
+            return day
+        usual += timedelta(weeks=every)
+    return day
+
+
 def _parse_time(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
@@ -95,7 +133,7 @@ def _fmt(day: date) -> str:
 @rule(
     "missed_collection_window",
     kind="page",
-    reads=("crew_records",),
+    reads=("crew_records", "calendar_revisions"),
     params={
         "container_question": {"type": str, "required": True, "question": True},
         "working_days": {"type": int, "required": False},
@@ -110,7 +148,7 @@ def missed_collection_window(ctx: RuleContext, params: dict[str, Any]) -> RuleRe
     working_days = params.get("working_days", 2)
     day_ends = _parse_time(params.get("day_ends_at", "17:00"))
     now = ctx.calendar.local(ctx.now)
-    collection = last_collection(container, now.date())
+    collection = last_revised_collection(container, now.date(), ctx.calendar)
     deadline = ctx.calendar.add_working_days(collection, working_days)
     facts = {"collection_date": collection.isoformat(), "report_deadline": deadline.isoformat()}
     if collection == now.date() and now.time() < day_ends and not ctx.staff:
@@ -135,7 +173,7 @@ def missed_collection_window(ctx: RuleContext, params: dict[str, Any]) -> RuleRe
             facts,
         )
     if now.date() > deadline:
-        next_collection = last_collection(container, now.date() + timedelta(days=7 * (container.get("frequency_weeks") or 1)))
+        next_collection = next_revised_collection(container, now.date(), ctx.calendar)
         return RuleResult(
             False,
             "It is too late to report this collection",
@@ -150,6 +188,7 @@ def missed_collection_window(ctx: RuleContext, params: dict[str, Any]) -> RuleRe
 @rule(
     "same_collection",
     kind="dedupe",
+    reads=("calendar_revisions",),
     params={"container_question": {"type": str, "required": True, "question": True}},
 )
 def same_collection(ctx: RuleContext, params: dict[str, Any]) -> str | None:
@@ -157,7 +196,7 @@ def same_collection(ctx: RuleContext, params: dict[str, Any]) -> str | None:
     container = ctx.container(ctx.answers.get(params["container_question"]))
     if container is None or not ctx.property:
         return None
-    collection = last_collection(container, ctx.calendar.local(ctx.now).date())
+    collection = last_revised_collection(container, ctx.calendar.local(ctx.now).date(), ctx.calendar)
     return f"{ctx.property['uprn']}:{container['id']}:{collection.isoformat()}"
 
 

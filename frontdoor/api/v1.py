@@ -266,8 +266,10 @@ def collections_json(uprn):
 def collections_ics(uprn):
     from icalendar import Calendar, Event
 
+    from frontdoor.services.collection_calendar import format_day, upcoming
+
     prop = _property(uprn)
-    items = bin_days.next_collections(prop, _today(), _weeks())
+    items = upcoming(prop, _today(), _weeks())  # on their revised days: bank holidays and the council's changes
     cal = Calendar()
     cal.add("prodid", f"-//{current_app.config['COUNCIL_NAME']}//Bin days//EN")
     cal.add("version", "2.0")
@@ -275,10 +277,13 @@ def collections_ics(uprn):
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     for c in items:
         event = Event()
-        event.add("uid", f"{prop.uprn}-{c['container_id']}-{c['date']:%Y%m%d}@frontdoor")
+        # The uid names the usual day, so a calendar app updates a moved collection rather than adding one.
+        event.add("uid", f"{prop.uprn}-{c.container_id}-{c.usual_date:%Y%m%d}@frontdoor")
         event.add("dtstamp", stamp)
-        event.add("dtstart", c["date"])
-        event.add("summary", f"{c['label']} collection")
+        event.add("dtstart", c.date)
+        event.add("summary", f"{c.label} collection")
+        if c.moved:
+            event.add("description", f"Moved from {format_day(c.usual_date)} {c.reason}")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return Response(cal.to_ical(), mimetype="text/calendar",

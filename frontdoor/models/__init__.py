@@ -21,3 +21,4 @@ from frontdoor.models.api import ApiCallLog, ApiKey  # noqa: F401
 from frontdoor.models.attachments import CaseAttachment  # noqa: F401
 from frontdoor.models.draft_uploads import DraftUpload  # noqa: F401
 from frontdoor.models.lockouts import SignInLockout  # noqa: F401
+from frontdoor.models.calendar import CollectionRevision, ServiceAlert  # noqa: F401

@@ -5,11 +5,13 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
-from frontdoor.models import CollectionRecord, Property
+from flask import current_app
+
+from frontdoor.models import CollectionRecord, CollectionRevision, Property
 from frontdoor.models.properties import OFFERED_STATUSES
 
 
@@ -43,7 +45,7 @@ def by_uprn(uprn: str) -> Property | None:
 SUBSCRIPTION_SOURCES: list = []
 
 
-ALL_FACTS = frozenset({"crew_records", "subscriptions"})
+ALL_FACTS = frozenset({"crew_records", "subscriptions", "calendar_revisions"})
 
 
 def rule_facts(prop: Property | None, reads: frozenset[str] = ALL_FACTS) -> dict[str, Any] | None:
@@ -51,14 +53,34 @@ def rule_facts(prop: Property | None, reads: frozenset[str] = ALL_FACTS) -> dict
     limits the facts that cost a query to those the definition's rules read."""
     if prop is None:
         return None
-    # What crews recorded lately (the missed-collection rule reads it): {container id: {date: outcome}}.
+    # What crews recorded lately (the missed-collection rule reads it): {container id: {date: outcome}},
+    # and the calendar's entered changes for its rounds: one round trip for both (PERFORMANCE.md).
     since = date.today() - timedelta(days=42)
     records: dict[int, dict[str, str]] = {}
+    revised: dict[int, dict[str, str]] = {}
+    rule = "none"
     ids = [c.id for c in prop.containers]
+    queries = []
     if ids and "crew_records" in reads:
-        for r in db.session.scalars(select(CollectionRecord).where(
-                CollectionRecord.container_id.in_(ids), CollectionRecord.collected_on >= since)):
-            records.setdefault(r.container_id, {})[r.collected_on.isoformat()] = r.outcome
+        queries.append(select(literal("record").label("kind"), CollectionRecord.container_id.label("ref"),
+                              CollectionRecord.collected_on.label("day"), CollectionRecord.outcome.label("outcome"),
+                              cast(null(), Date).label("revised"))
+                       .where(CollectionRecord.container_id.in_(ids), CollectionRecord.collected_on >= since))
+    if ids and "calendar_revisions" in reads:
+        rule = current_app.config.get("COLLECTION_BANK_HOLIDAY_RULE", "next_day")
+        rounds = {c.round_id for c in prop.containers}
+        queries.append(select(literal("revision").label("kind"), CollectionRevision.round_id.label("ref"),
+                              CollectionRevision.usual_date.label("day"), cast(null(), String).label("outcome"),
+                              CollectionRevision.revised_date.label("revised"))
+                       .where(CollectionRevision.usual_date >= since,
+                              CollectionRevision.usual_date < date.today() + timedelta(days=60),
+                              CollectionRevision.round_id.in_(rounds) | CollectionRevision.round_id.is_(None)))
+    if queries:
+        rows = db.session.execute(union_all(*queries) if len(queries) > 1 else queries[0]).all()
+        for r in rows:
+            if r.kind == "record":
+                records.setdefault(r.ref, {})[r.day.isoformat()] = r.outcome
+        revised = _revisions(prop, [r for r in rows if r.kind == "revision"])
     return {
         "uprn": prop.uprn,
         "ward": prop.ward,
@@ -75,10 +97,23 @@ def rule_facts(prop: Property | None, reads: frozenset[str] = ALL_FACTS) -> dict
                 "frequency_weeks": c.round.frequency_weeks,
                 "week_offset": c.round.week_offset,
                 "crew_records": records.get(c.id, {}),
+                # The calendar's changes (collection_calendar.py): {usual iso: revised iso}, and the bank-holiday rule.
+                "revisions": revised.get(c.id, {}),
+                "bank_holiday_rule": rule,
             }
             for c in prop.containers
         ],
     }
+
+
+def _revisions(prop: Property, rows) -> dict[int, dict[str, str]]:
+    """{container id: {usual iso: revised iso}}: a round's own row beats an every-round row."""
+    rounds = {c.round_id for c in prop.containers}
+    by_round: dict[int | None, dict[str, str]] = {}
+    for r in sorted(rows, key=lambda r: r.ref is not None):  # every-round rows first, then each round's own
+        for round_id in ([r.ref] if r.ref is not None else rounds):
+            by_round.setdefault(round_id, {})[r.day.isoformat()] = r.revised.isoformat()
+    return {c.id: by_round.get(c.round_id, {}) for c in prop.containers}
 
 
 def case_address(case, definition) -> str:

@@ -86,6 +86,10 @@ EXPECTED = {
     ("dashboards.export", "GET"): {"team_lead", "admin"},
     ("dashboards.costs", "GET"): {"admin"},
     ("dashboards.costs", "POST"): {"admin"},
+    # Service alerts (issue 23): team leads and admins publish and end them.
+    ("staff_alerts.alerts", "GET"): {"team_lead", "admin"},
+    ("staff_alerts.alerts", "POST"): {"team_lead", "admin"},
+    ("staff_alerts.end", "POST"): {"team_lead", "admin"},
     # API keys, dead letters and subject access exports: admins only.
     ("api_admin.keys", "GET"): {"admin"},
     ("api_admin.keys", "POST"): {"admin"},
@@ -141,7 +145,7 @@ def _fixtures():
             "customer_id": other.id, "uprn": case.property.uprn, "merge_id": row.id, "task_id": task.id,
             "staff_id": admin.id, "lockout_id": 1, "service_id": "missed_bin", "page_id": "details", "file_id": "no-such-file-0000000000",
             "booking_id": 999999, "key_id": 999999, "message_id": 999999, "name": "volumes",
-            "attachment_id": attachment.id}
+            "attachment_id": attachment.id, "alert_id": 999999}
 
 
 def _request(client, app, rule, method, values):
