@@ -111,7 +111,7 @@ ENVIRONMENTS = ("development", "test", "staging", "production")
 PAYMENT_PROVIDERS = ("test", "govuk_pay", "none")
 # Who must sign in with a second factor (an authenticator app's code): "admins", "all" staff, or "off"
 # (nobody is made to enrol; anyone who has enrolled is still asked). Production refuses "off".
-STAFF_TWO_FACTOR_POLICIES = ("admins", "all", "off")  # "none": payments off, chargeable services not offered
+STAFF_TWO_FACTOR_POLICIES = ("admins", "all", "off")  # who must give a second factor at sign-in
 
 
 def _environment(value: str | None) -> str:

@@ -39,7 +39,7 @@ def test_error_pages_carry_the_headers_too(client):
 
 
 def _production_app(tmp_path, database_url):
-    return create_app({"ENV_NAME": "production", "SECRET_KEY": STRONG, "PAYMENT_PROVIDER": "none", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@127.0.0.1:1/none",
+    return create_app({"ENV_NAME": "production", "SECRET_KEY": STRONG, "PAYMENT_PROVIDER": "none", "STAFF_TWO_FACTOR": "admins", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@127.0.0.1:1/none",
                        "SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True, "INSTANCE_PATH": str(tmp_path),
                        "RATELIMIT_STORAGE_URI": "memory://", "LOG_FORMAT": "text", "TESTING": True})
 
