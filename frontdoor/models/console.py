@@ -33,6 +33,7 @@ class Task(db.Model):
 
     team: Mapped[Team] = relationship()
     created_by: Mapped[StaffUser | None] = relationship()
+    case: Mapped["Case | None"] = relationship()  # noqa: F821  (frontdoor.models.cases; named, not imported: one way)
 
 
 class AuditLog(db.Model):
