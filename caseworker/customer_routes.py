@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from caseworker import contact_session
+from caseworker.contact_routes import CONTACT_ROLES
 from caseworker.forms import MergeForm, ProfileForm, SearchForm
 from caseworker.routes import bp
 from frontdoor.auth import staff_required
@@ -22,7 +25,10 @@ def search():
     result = None
     if "q" in request.args and form.validate():
         result = customer_search.search(form.q.data, viewer=current_user)
-    page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
+    current = contact_session.current()
+    anonymous = current is not None and not current.get("customer_id") and current_user.role in CONTACT_ROLES
+    page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result,
+                           anonymous_contact=anonymous, attach_form=FlaskForm(formdata=None) if anonymous else None)
     if result is not None and result.customers:
         # After rendering: the commit would expire what the template reads (a reload per object).
         audit.record_read(current_user, "customer.search", kind=result.kind,

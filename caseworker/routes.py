@@ -375,7 +375,7 @@ def confirm_details(reference):
     return redirect(url_for(".case", reference=reference))
 
 
-from caseworker import admin, contact_routes, customer_routes, file_routes  # noqa: E402,F401  routes on this blueprint
+from caseworker import admin, caller, contact_routes, customer_routes, file_routes  # noqa: E402,F401  routes on this blueprint
 
 
 @bp.get("/cases/id/<int:case_id>")

@@ -264,3 +264,33 @@ def customer_scope(customer: Customer, viewer: StaffUser | None = None) -> Scope
 def property_residents(prop: Property) -> list[Customer]:
     return list(db.session.scalars(select(Customer).where(Customer.property_id == prop.id, Customer.merged_into_id.is_(None))
                                    .order_by(Customer.last_name)))
+
+
+# --- the caller in view: what an advisor keeps on screen for the whole of a contact ----------------
+
+FLAG_LABELS = {"vulnerable": "Vulnerable", "assisted_collection": "Assisted collection", "call_back": "Needs a call back"}
+CALLER_LIMIT = 3  # last contacts and payments: the summary is a glance, the single view has the rest
+
+
+@dataclass
+class CallerSummary:
+    customer: Customer
+    flags: list[str]
+    open_cases: list[Case]
+    other_cases: int  # closed cases this viewer may see
+    last_contacts: list[Contact]
+    payments: list[Payment]
+
+
+def caller_summary(customer: Customer, viewer: StaffUser) -> CallerSummary:
+    """Name, flags, open requests, the last contacts and payments, as `viewer` may see them."""
+    scope = customer_scope(customer, viewer)
+    cases = cases_in(scope)
+    payment_ids = _payment_keys(scope).with_only_columns(Payment.id)
+    payments = list(db.session.scalars(select(Payment).where(Payment.id.in_(payment_ids))
+                                       .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(CALLER_LIMIT)))
+    contacts = list(db.session.scalars(select(Contact).where(_contact_filter(scope))
+                                       .order_by(Contact.started_at.desc(), Contact.id.desc()).limit(CALLER_LIMIT)))
+    flags = [label for key, label in FLAG_LABELS.items() if (customer.flags or {}).get(key)]
+    open_cases = [c for c in cases if c.state_category != "closed"]
+    return CallerSummary(customer, flags, open_cases, len(cases) - len(open_cases), contacts, payments)
