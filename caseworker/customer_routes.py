@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from caseworker import contact_session
 from caseworker.contact_routes import CONTACT_ROLES
+from caseworker.menu import allowed as menu_allowed
 from caseworker.forms import MergeForm, ProfileForm, SearchForm
 from caseworker.routes import bp
 from frontdoor.auth import staff_required
@@ -56,8 +57,10 @@ def customer(customer_id, profile_form=None, status=200):
         flash("This record was merged into the one below.", "success")
         return redirect(url_for(".customer", customer_id=found.merged_into_id))
     scope = single_view.customer_scope(found, current_user)
+    duplicates = merges.possible_duplicates(found) if found.merged_into_id is None else []
     page = render_template(
-        "caseworker/customer.html", title=found.full_name or "Customer", customer=found,
+        "caseworker/customer.html", title=found.full_name or "Customer", customer=found, duplicates=duplicates,
+        can_merge=menu_allowed("caseworker.merge"),
         cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope),
         timeline=single_view.timeline(scope, _timeline_page()), bookings=single_view.bookings_in(scope),
         subscriptions=single_view.subscriptions_in(scope),
@@ -66,7 +69,8 @@ def customer(customer_id, profile_form=None, status=200):
         profile_form=profile_form or ProfileForm(formdata=None, data={
             "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
     )
-    audit.record_read(current_user, "customer.view", customer_id=found.id)  # a refused form was rolled back
+    audit.record_read(current_user, "customer.view", customer_id=found.id,  # a refused form was rolled back
+                      **({"possible_duplicate_ids": [c.id for c, _ in duplicates]} if duplicates else {}))
     return page, status
 
 

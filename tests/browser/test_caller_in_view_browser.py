@@ -54,3 +54,25 @@ def test_advisor_attaches_an_anonymous_call_and_keeps_the_caller_in_view(page, l
     page.mouse.wheel(0, 2000)
     assert caller.is_visible() and case.reference in caller.inner_text()
     assert caller.bounding_box()["y"] < 5  # still at the top of the window after scrolling (sticky)
+
+
+def test_team_lead_merges_a_flagged_duplicate_without_typing_a_number(page, live_server, axe_check):
+    from tests.integration.helpers import property_collected_yesterday_evening
+
+    prop = property_collected_yesterday_evening()
+    chloe = find_or_create("Chloe Fraser", "chloe@example.com", "020 7946 0111", prop)
+    twin = find_or_create("Chloe Fraser", "c.fraser@example.com", None, prop)
+    lead = factories.staff("team_lead")
+    db.session.commit()
+
+    _sign_in(page, live_server, axe_check, lead)
+    page.goto(f"{live_server.url}/staff/customers/{chloe.id}")
+    axe_check(page)
+    banner = page.get_by_role("region", name="Possible duplicates")
+    assert f"customer {twin.id}; same name and address" in banner.inner_text()
+    banner.get_by_role("link", name=re.compile("Merge into this record")).click()
+    axe_check(page)
+    page.get_by_role("button", name=f"Merge customer {twin.id} into {chloe.id}").click()
+    page.wait_for_url(re.compile(rf"/staff/customers/{chloe.id}$"))
+    axe_check(page)
+    assert page.get_by_role("region", name="Possible duplicates").count() == 0
