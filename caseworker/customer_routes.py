@@ -58,10 +58,13 @@ def customer(customer_id, profile_form=None, status=200):
         return redirect(url_for(".customer", customer_id=found.merged_into_id))
     scope = single_view.customer_scope(found, current_user)
     duplicates = merges.possible_duplicates(found) if found.merged_into_id is None else []
+    payments = single_view.payments_in(scope)
+    messages = single_view.messages_to(found, scope)
     page = render_template(
         "caseworker/customer.html", title=found.full_name or "Customer", customer=found, duplicates=duplicates,
         can_merge=menu_allowed("caseworker.merge"),
         cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope),
+        payments=payments, messages=messages,
         timeline=single_view.timeline(scope, _timeline_page()), bookings=single_view.bookings_in(scope),
         subscriptions=single_view.subscriptions_in(scope),
         merges=merges.merges_of(found), outcome_labels=single_view.OUTCOME_LABELS, calendar=working_calendar(),
@@ -70,7 +73,9 @@ def customer(customer_id, profile_form=None, status=200):
             "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
     )
     audit.record_read(current_user, "customer.view", customer_id=found.id,  # a refused form was rolled back
-                      **({"possible_duplicate_ids": [c.id for c, _ in duplicates]} if duplicates else {}))
+                      **({"possible_duplicate_ids": [c.id for c, _ in duplicates]} if duplicates else {}),
+                      **({"payment_ids": [p.id for p in payments]} if payments else {}),
+                      **({"notification_ids": [n.id for n, _ in messages]} if messages else {}))
     return page, status
 
 

@@ -17,7 +17,8 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
-from frontdoor.models import Booking, Case, Contact, Customer, GardenSubscription, Payment, Property, StaffUser, Task
+from frontdoor.models import (Booking, Case, Contact, Customer, GardenSubscription, Notification, Payment, Property,
+                              StaffUser, Task)
 from frontdoor.services import visibility
 from frontdoor.services.registry import definition as get_definition
 
@@ -294,3 +295,31 @@ def caller_summary(customer: Customer, viewer: StaffUser) -> CallerSummary:
     flags = [label for key, label in FLAG_LABELS.items() if (customer.flags or {}).get(key)]
     open_cases = [c for c in cases if c.state_category != "closed"]
     return CallerSummary(customer, flags, open_cases, len(cases) - len(open_cases), contacts, payments)
+
+
+# --- payments and refunds, and the messages sent: sections of the single view ------------------
+
+SECTION_LIMIT = 20
+
+
+def payments_in(scope: Scope, limit: int = SECTION_LIMIT) -> list[Payment]:
+    """The payments of the scope's bookings and subscriptions this viewer may see, newest first; each
+    with its refunds (Payment.refunds)."""
+    ids = _payment_keys(scope).with_only_columns(Payment.id)
+    return list(db.session.scalars(select(Payment).where(Payment.id.in_(ids))
+                                   .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit)))
+
+
+def messages_to(customer: Customer, scope: Scope, limit: int = SECTION_LIMIT) -> list[tuple[Notification, str | None]]:
+    """Messages sent (or stored) for this customer: those about their cases the viewer may see, and
+    those with no case (account emails) sent to their email or phone, only for a viewer who sees
+    everything, the rule of the messages page (services/visibility.py). Each with its case's reference."""
+    their_cases = select(Case.id).where(Case.customer_id.in_(scope.customer_ids or [-1]), scope.cases())
+    about_cases = Notification.case_id.in_(their_cases)
+    addresses = [a for a in (customer.email_normalised, customer.email, customer.phone_e164, customer.phone) if a]
+    sees_all = scope.viewer is None or visibility.sees_everything(scope.viewer)
+    where = or_(about_cases, and_(Notification.case_id.is_(None), Notification.recipient.in_(addresses))) \
+        if sees_all and addresses else about_cases
+    rows = db.session.execute(select(Notification, Case.reference).outerjoin(Case, Notification.case_id == Case.id)
+                              .where(where).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+    return [(n, reference) for n, reference in rows]
