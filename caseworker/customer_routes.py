@@ -9,13 +9,13 @@ from sqlalchemy import select
 from caseworker import contact_session
 from caseworker.contact_routes import CONTACT_ROLES
 from caseworker.menu import allowed as menu_allowed
-from caseworker.forms import MergeForm, ProfileForm, SearchForm
+from caseworker.forms import CustomerNoteForm, MergeForm, ProfileForm, SearchForm
 from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Customer, CustomerMerge, Property
-from frontdoor.services import audit, customer_search, customers, merges, outbox, single_view
+from frontdoor.services import audit, customer_notes, customer_search, customers, merges, outbox, single_view
 from frontdoor.services.registry import working_calendar
 
 
@@ -51,7 +51,7 @@ def _customer_or_404(customer_id: int) -> Customer:
 
 @bp.get("/customers/<int:customer_id>")
 @staff_required()
-def customer(customer_id, profile_form=None, status=200):
+def customer(customer_id, profile_form=None, status=200, note_form=None):
     found = _customer_or_404(customer_id)
     if found.merged_into_id is not None and request.args.get("show") != "merged":
         flash("This record was merged into the one below.", "success")
@@ -69,6 +69,7 @@ def customer(customer_id, profile_form=None, status=200):
         subscriptions=single_view.subscriptions_in(scope),
         merges=merges.merges_of(found), outcome_labels=single_view.OUTCOME_LABELS, calendar=working_calendar(),
         service_title=single_view.service_title, form=MergeForm(formdata=None),
+        note_form=note_form or CustomerNoteForm(formdata=None),
         profile_form=profile_form or ProfileForm(formdata=None, data={
             "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
     )
@@ -95,6 +96,23 @@ def customer_profile(customer_id):
             outbox.rollback()
             form.contact_preference.errors = [str(exc)]
     return customer(customer_id, profile_form=form, status=400)
+
+
+@bp.post("/customers/<int:customer_id>/notes")
+@staff_required()
+def customer_note(customer_id):
+    found = _customer_or_404(customer_id)
+    form = CustomerNoteForm()
+    if form.validate_on_submit():
+        try:
+            customer_notes.add(found, current_user, form.text.data)
+            outbox.commit()
+            flash("Note added to the customer's history.", "success")
+            return redirect(url_for(".customer", customer_id=found.id))
+        except customer_notes.NoteRefused as exc:
+            outbox.rollback()
+            form.text.errors = [str(exc)]
+    return customer(customer_id, status=400, note_form=form)
 
 
 @bp.get("/properties/<uprn>")

@@ -17,8 +17,8 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
-from frontdoor.models import (Booking, Case, Contact, Customer, GardenSubscription, Notification, Payment, Property,
-                              StaffUser, Task)
+from frontdoor.models import (Booking, Case, Contact, Customer, CustomerNote, GardenSubscription, Notification, Payment,
+                              Property, StaffUser, Task)
 from frontdoor.services import visibility
 from frontdoor.services.registry import definition as get_definition
 
@@ -31,7 +31,7 @@ PANEL_LIMIT = 10  # bookings and subscriptions listed beside the profile
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # case, contact, task, payment, booking, subscription
+    kind: str  # case, contact, task, payment, booking, subscription, note
     title: str
     detail: str = ""
     reference: str | None = None  # the case the entry belongs to: its detail page
@@ -222,6 +222,18 @@ def _payment_load(ids: list[int]) -> dict[int, TimelineEntry]:
     return out
 
 
+def _note_keys(scope: Scope) -> Select | None:
+    if scope.customer_ids is None:
+        return None
+    return select(CustomerNote.created_at, CustomerNote.id).where(CustomerNote.customer_id.in_(scope.customer_ids))
+
+
+def _note_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    rows = db.session.scalars(select(CustomerNote).options(joinedload(CustomerNote.staff)).where(CustomerNote.id.in_(ids)))
+    return {n.id: TimelineEntry(n.created_at, "note", f"Note by {n.staff.name if n.staff else 'System'}", n.text)
+            for n in rows}
+
+
 SOURCES: list[Source] = [
     Source("case", _case_keys, _case_load),
     Source("contact", _contact_keys, _contact_load),
@@ -229,6 +241,7 @@ SOURCES: list[Source] = [
     Source("booking", _booking_keys, _booking_load),
     Source("subscription", _subscription_keys, _subscription_load),
     Source("payment", _payment_keys, _payment_load),
+    Source("note", _note_keys, _note_load),
 ]
 
 
