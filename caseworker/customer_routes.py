@@ -28,7 +28,9 @@ def search():
         result = customer_search.search(form.q.data, viewer=current_user)
     current = contact_session.current()
     anonymous = current is not None and not current.get("customer_id") and current_user.role in CONTACT_ROLES
-    page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result,
+    # Type-ahead (frontdoor/assets/init.js) asks for the results alone; without JavaScript the form sends the page.
+    template = "caseworker/_search_results.html" if request.args.get("fragment") == "results" else "caseworker/search.html"
+    page = render_template(template, title="Find a customer", form=form, result=result,
                            anonymous_contact=anonymous, attach_form=FlaskForm(formdata=None) if anonymous else None)
     if result is not None and result.customers:
         # After rendering: the commit would expire what the template reads (a reload per object).

@@ -76,3 +76,16 @@ def test_team_lead_merges_a_flagged_duplicate_without_typing_a_number(page, live
     page.wait_for_url(re.compile(rf"/staff/customers/{chloe.id}$"))
     axe_check(page)
     assert page.get_by_role("region", name="Possible duplicates").count() == 0
+
+
+def test_search_results_appear_as_the_advisor_types(page, live_server, axe_check):
+    find_or_create("Chloe Fraser", "chloe@example.com", "020 7946 0555", None)
+    advisor = factories.staff("advisor")
+    db.session.commit()
+    _sign_in(page, live_server, axe_check, advisor)
+    page.wait_for_url(re.compile(r"/staff/customers"))
+    page.get_by_label("Name, email, phone, postcode, address, UPRN or case reference").press_sequentially("Chloe Fr", delay=40)
+    results = page.locator("#search-results")
+    results.get_by_role("link", name="Chloe Fraser").wait_for()  # no button pressed
+    assert "q=Chloe+Fr" in page.url
+    axe_check(page)
