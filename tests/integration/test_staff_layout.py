@@ -15,7 +15,7 @@ MENU = re.compile(r'<nav[^>]*class="govuk-service-navigation__wrapper".*?</nav>'
 MENU_ITEM = re.compile(r'class="govuk-service-navigation__link"[^>]*>\s*(?:<strong[^>]*>)?\s*([^<]+?)\s*<')
 # Not pages: files, CSV, JSON, and the card payment return (a redirect from the provider).
 NOT_PAGES = {"caseworker.attachment", "caseworker.case_file", "dashboards.export", "privacy.export",
-             "staff_garden.payment_return"}
+             "staff_garden.payment_return", "staff_bulky.payment_return"}
 
 
 def menu_of(body: str) -> list[str]:
