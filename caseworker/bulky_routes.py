@@ -47,7 +47,8 @@ def _rounds():
 def manifest():
     rounds = _rounds()
     round_id = whole_number(request.args.get("round")) or (rounds[0].id if rounds else None)
-    day = _day(request.args.get("day"), bulky.working_calendar().local(bulky.utcnow()).date() + timedelta(days=1))
+    today = bulky.working_calendar().local(bulky.utcnow()).date()
+    day = _day(request.args.get("day"), None) if request.args.get("day") else bulky.next_collection_day(round_id, today)
     rows = bulky.manifest(round_id, day) if round_id else []
     cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_([b.case_id for b in rows if b.case_id])))}
     if rows:  # addresses, and what each household is throwing away

@@ -18,7 +18,7 @@ from frontdoor.models import Case, Contact, Customer
 from frontdoor.models.base import utcnow
 from frontdoor.services import prefill, audit, case_work, outbox, properties, visibility
 from frontdoor.services.actors import Actor
-from frontdoor.services.contacts import GENERAL_ENQUIRY, record_contact
+from frontdoor.services.contacts import GENERAL_ENQUIRY, attach_caller, record_contact
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import registry, working_calendar
 from frontdoor.services.submissions import SubmissionRejected, question_options, submit
@@ -94,6 +94,28 @@ def contact_current():
     if current is None:
         return redirect(url_for(".contact_start"))
     return _render_current(current)
+
+
+@bp.post("/contacts/current/caller")
+@staff_required(*CONTACT_ROLES)
+def contact_attach_caller():
+    """The anonymous caller is identified: the contact carries on as theirs, nothing started again."""
+    current = _contact_or_start()
+    if current is None:
+        return redirect(url_for(".contact_start"))
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form has expired. Go back, refresh the page and try again.")
+    customer = db.session.get(Customer, whole_number(request.form.get("customer")) or -1)
+    if customer is None or customer.merged_into_id is not None:
+        abort(404)
+    if current.get("customer_id") not in (None, customer.id):
+        flash("This contact already has a caller. Wrap it up and start a new one for someone else.", "error")
+        return redirect(url_for(".contact_current"))
+    moved = attach_caller(current["contact_ids"], customer, current_user)
+    audit.record(current_user, "write", "contact.attach_caller", customer_id=customer.id, contacts=moved)
+    contact_session.set_customer(customer.id)
+    flash(f"This contact is now with {customer.full_name or 'the customer'}'s record.", "success")
+    return redirect(url_for(".contact_current"))
 
 
 @bp.post("/contacts/current/answer")

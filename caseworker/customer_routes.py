@@ -3,15 +3,19 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from caseworker.forms import MergeForm, ProfileForm, SearchForm
+from caseworker import contact_session
+from caseworker.contact_routes import CONTACT_ROLES
+from caseworker.menu import allowed as menu_allowed
+from caseworker.forms import CustomerNoteForm, MergeForm, ProfileForm, SearchForm
 from caseworker.routes import bp
 from frontdoor.auth import staff_required
 from frontdoor.extensions import db
 from frontdoor.ids import whole_number
 from frontdoor.models import Customer, CustomerMerge, Property
-from frontdoor.services import audit, customer_search, customers, merges, outbox, single_view
+from frontdoor.services import audit, customer_notes, customer_search, customers, merges, outbox, single_view
 from frontdoor.services.registry import working_calendar
 
 
@@ -22,7 +26,12 @@ def search():
     result = None
     if "q" in request.args and form.validate():
         result = customer_search.search(form.q.data, viewer=current_user)
-    page = render_template("caseworker/search.html", title="Find a customer", form=form, result=result)
+    current = contact_session.current()
+    anonymous = current is not None and not current.get("customer_id") and current_user.role in CONTACT_ROLES
+    # Type-ahead (frontdoor/assets/init.js) asks for the results alone; without JavaScript the form sends the page.
+    template = "caseworker/_search_results.html" if request.args.get("fragment") == "results" else "caseworker/search.html"
+    page = render_template(template, title="Find a customer", form=form, result=result,
+                           anonymous_contact=anonymous, attach_form=FlaskForm(formdata=None) if anonymous else None)
     if result is not None and result.customers:
         # After rendering: the commit would expire what the template reads (a reload per object).
         audit.record_read(current_user, "customer.search", kind=result.kind,
@@ -44,23 +53,32 @@ def _customer_or_404(customer_id: int) -> Customer:
 
 @bp.get("/customers/<int:customer_id>")
 @staff_required()
-def customer(customer_id, profile_form=None, status=200):
+def customer(customer_id, profile_form=None, status=200, note_form=None):
     found = _customer_or_404(customer_id)
     if found.merged_into_id is not None and request.args.get("show") != "merged":
         flash("This record was merged into the one below.", "success")
         return redirect(url_for(".customer", customer_id=found.merged_into_id))
     scope = single_view.customer_scope(found, current_user)
+    duplicates = merges.possible_duplicates(found) if found.merged_into_id is None else []
+    payments = single_view.payments_in(scope)
+    messages = single_view.messages_to(found, scope)
     page = render_template(
-        "caseworker/customer.html", title=found.full_name or "Customer", customer=found,
+        "caseworker/customer.html", title=found.full_name or "Customer", customer=found, duplicates=duplicates,
+        can_merge=menu_allowed("caseworker.merge"),
         cases=single_view.cases_in(scope), contacts=single_view.contacts_in(scope),
+        payments=payments, messages=messages,
         timeline=single_view.timeline(scope, _timeline_page()), bookings=single_view.bookings_in(scope),
         subscriptions=single_view.subscriptions_in(scope),
         merges=merges.merges_of(found), outcome_labels=single_view.OUTCOME_LABELS, calendar=working_calendar(),
         service_title=single_view.service_title, form=MergeForm(formdata=None),
+        note_form=note_form or CustomerNoteForm(formdata=None),
         profile_form=profile_form or ProfileForm(formdata=None, data={
             "flags": [k for k, v in (found.flags or {}).items() if v], "contact_preference": found.contact_preference}),
     )
-    audit.record_read(current_user, "customer.view", customer_id=found.id)  # a refused form was rolled back
+    audit.record_read(current_user, "customer.view", customer_id=found.id,  # a refused form was rolled back
+                      **({"possible_duplicate_ids": [c.id for c, _ in duplicates]} if duplicates else {}),
+                      **({"payment_ids": [p.id for p in payments]} if payments else {}),
+                      **({"notification_ids": [n.id for n, _ in messages]} if messages else {}))
     return page, status
 
 
@@ -79,6 +97,22 @@ def customer_profile(customer_id):
             outbox.rollback()
             form.contact_preference.errors = [str(exc)]
     return customer(customer_id, profile_form=form, status=400)
+
+
+@bp.post("/customers/<int:customer_id>/notes")
+@staff_required()
+def customer_note(customer_id):
+    found = _customer_or_404(customer_id)
+    form = CustomerNoteForm()
+    if form.validate_on_submit():
+        try:
+            customer_notes.add(found, current_user, form.text.data)
+            flash("Note added to the customer's history.", "success")
+            return redirect(url_for(".customer", customer_id=found.id))
+        except customer_notes.NoteRefused as exc:
+            outbox.rollback()
+            form.text.errors = [str(exc)]
+    return customer(customer_id, status=400, note_form=form)
 
 
 @bp.get("/properties/<uprn>")

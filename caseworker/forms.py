@@ -148,3 +148,7 @@ class AttachmentForm(FlaskForm):
     # The file is checked by content and size in the service, which gives the GOV.UK message.
     file = FileField("File", widget=GovFileInput())
     visible_to_resident = BooleanField("The resident can see this file on their request", widget=GovCheckboxInput())
+
+
+class CustomerNoteForm(FlaskForm):
+    text = TextAreaField("Note about this customer", validators=[InputRequired("Enter the note"), Length(max=5000, message="Note must be 5,000 characters or fewer")], widget=GovTextArea())

@@ -190,7 +190,7 @@ def _render_case(found, form=None, error=None, status=200, **forms):
         # Moving to a waiting state has its own form (the question for the resident), not a radio here.
         transitions=[t for t in available(found, _actor()) if not (definition and definition.state(t.to).category == "waiting")] if can_work else [],
         form=form or TransitionForm(formdata=None), error=error,
-        calendar=working_calendar(), can_work=can_work, assign_form=assign_form, task_form=task_form,
+        calendar=working_calendar(), now_ts=utcnow().timestamp(), can_work=can_work, assign_form=assign_form, task_form=task_form,
         note_form=forms.get("note_form") or NoteForm(formdata=None),
         ask_form=forms.get("ask_form") or AskInformationForm(formdata=None),
         ask_transition=next((t for t in available(found, _actor()) if definition and definition.state(t.to).category == "waiting"), None) if can_work else None,
@@ -367,7 +367,7 @@ def confirm_details(reference):
     return redirect(url_for(".case", reference=reference))
 
 
-from caseworker import admin, contact_routes, customer_routes, file_routes, two_factor_routes  # noqa: E402,F401  routes on this blueprint
+from caseworker import admin, caller, contact_routes, customer_routes, file_routes, two_factor_routes  # noqa: E402,F401  routes on this blueprint
 from caseworker.two_factor_routes import two_factor_step  # noqa: E402
 
 

@@ -23,6 +23,34 @@ TITLES = {
 }
 
 
+ROLE_NAMES = {"advisor": "advisor", "caseworker": "caseworker", "team_lead": "team lead", "admin": "administrator"}
+
+
+def _signed_in_staff() -> bool:
+    from frontdoor.auth import is_staff
+
+    return is_staff()
+
+
+def _who_to_ask() -> list[str]:
+    """The team leads of the signed-in person's teams (then the administrators): who can change a role or a team."""
+    from flask_login import current_user
+    from sqlalchemy import select
+
+    from frontdoor.models import StaffUser, Team
+
+    team_ids = [t.id for t in current_user.teams]
+    leads = db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True), StaffUser.role == "team_lead",
+                                                       StaffUser.id != current_user.id,
+                                                       StaffUser.teams.any(Team.id.in_(team_ids or [-1])))
+                               .order_by(StaffUser.name).limit(5)).all()
+    if not leads:
+        leads = db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True), StaffUser.role == "admin",
+                                                           StaffUser.id != current_user.id)
+                                   .order_by(StaffUser.name).limit(3)).all()
+    return [f"{u.name} ({ROLE_NAMES.get(u.role, u.role)})" for u in leads]
+
+
 def init_app(app):
     from frontdoor import fragments
 
@@ -48,6 +76,9 @@ def init_app(app):
     from frontdoor.labels import count_of, status_label
 
     app.add_template_filter(status_label, "status_label")
+    from workflows.guidance import render_guidance
+
+    app.add_template_filter(render_guidance, "guidance")
     app.add_template_global(count_of, "count_of")
 
     @app.after_request
@@ -86,6 +117,9 @@ def init_app(app):
         unit_of_work.rollback()
         code = exc.code or 500
         message = exc.description if code in (400, 405, 413, 429) else None
+        if code == 403 and _signed_in_staff():
+            return render_template("error.html", title="You cannot open this page with your role", message=None,
+                                   status=code, staff=True, ask=_who_to_ask()), code
         return render_template("error.html", title=TITLES.get(code, exc.name), message=message, status=code), code
 
     @app.errorhandler(Exception)

@@ -8,7 +8,7 @@ from frontdoor.models.outbox import Notification, OutboxMessage  # noqa: F401
 from frontdoor.models.bookings import Booking, BookingSlot, SlotHold  # noqa: F401
 from frontdoor.models.subscriptions import GardenSubscription  # noqa: F401
 from frontdoor.models.payments import Payment, Refund, TestProviderPayment  # noqa: F401
-from frontdoor.models.console import AuditLog, CustomerMerge, CustomerName, Task  # noqa: F401
+from frontdoor.models.console import AuditLog, CustomerMerge, CustomerName, CustomerNote, Task  # noqa: F401
 from frontdoor.models.accounts import AccountAudit, AccountToken, ResidentAccount  # noqa: F401
 from frontdoor.models.feedback import Feedback  # noqa: F401
 from frontdoor.models.metrics import (  # noqa: F401

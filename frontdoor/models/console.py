@@ -33,6 +33,7 @@ class Task(db.Model):
 
     team: Mapped[Team] = relationship()
     created_by: Mapped[StaffUser | None] = relationship()
+    case: Mapped["Case | None"] = relationship()  # noqa: F821  (frontdoor.models.cases; named, not imported: one way)
 
 
 class AuditLog(db.Model):
@@ -78,3 +79,19 @@ class CustomerName(db.Model):
                             postgresql_ops={"name": "gin_trgm_ops"}),)
 
     name: Mapped[str] = mapped_column(String(201), primary_key=True)
+
+
+class CustomerNote(db.Model):
+    """A note about the customer, not about one case (how they like to be spoken to, a call to expect).
+    Append-only: a note is never edited, a correction is another note."""
+
+    __tablename__ = "customer_notes"
+    __table_args__ = (Index("ix_customer_notes_customer_created", "customer_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    staff: Mapped[StaffUser | None] = relationship()

@@ -368,6 +368,19 @@ def mark(booking: Booking, outcome: str, actor: Actor, reason: str = "") -> None
     db.session.flush()
 
 
+def next_collection_day(round_id: int | None, today: date) -> date:
+    """The day the crew next goes out after today: the round's next day with places that is a working
+    day (never a weekend or a bank holiday); the next working day when the round has no places ahead."""
+    calendar = working_calendar()
+    if round_id is not None:
+        days = db.session.scalars(select(BookingSlot.day).where(BookingSlot.round_id == round_id, BookingSlot.day > today)
+                                  .distinct().order_by(BookingSlot.day).limit(60))
+        for day in days:
+            if calendar.is_working_day(day):
+                return day
+    return calendar.add_working_days(today, 1)
+
+
 def manifest(round_id: int, day: date) -> list[Booking]:
     return list(db.session.scalars(
         select(Booking).join(BookingSlot, Booking.slot_id == BookingSlot.id)

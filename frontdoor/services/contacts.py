@@ -69,3 +69,14 @@ def record_contact(
     # The dashboards' rollup counts it after the commit (same transaction, so never lost or doubled).
     rollups.note_contact(contact.id)
     return contact
+
+
+def attach_caller(contact_ids: list[int], customer: Customer, staff: StaffUser) -> int:
+    """An anonymous contact is identified: what was recorded in it so far, by this member of staff and
+    not yet anyone's, becomes the customer's. Returns how many contacts moved. Flushes, never commits."""
+    rows = list(db.session.scalars(select(Contact).where(Contact.id.in_(contact_ids or [-1]), Contact.staff_id == staff.id,
+                                                          Contact.customer_id.is_(None))))
+    for contact in rows:
+        contact.customer_id = customer.id
+    db.session.flush()
+    return len(rows)

@@ -2,7 +2,7 @@
 the merge row keeps the ids of what moved, so undoing moves exactly those back."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
@@ -93,3 +93,28 @@ def merges_of(customer: Customer) -> list[CustomerMerge]:
     return list(db.session.scalars(select(CustomerMerge).where(
         (CustomerMerge.survivor_id == customer.id) | (CustomerMerge.merged_id == customer.id)).order_by(CustomerMerge.id.desc())))
 
+
+
+DUPLICATE_LIMIT = 10
+
+
+def possible_duplicates(customer: Customer) -> list[tuple[Customer, str]]:
+    """Other live records that may be this person: the same name at the same address, or the same
+    phone number. Each with why it was flagged; the newest first."""
+    same_name_address = and_(Customer.search_name == customer.search_name, Customer.property_id == customer.property_id) \
+        if customer.search_name and customer.property_id else None
+    same_phone = Customer.phone_e164 == customer.phone_e164 if customer.phone_e164 else None
+    tests = [t for t in (same_name_address, same_phone) if t is not None]
+    if not tests:
+        return []
+    rows = db.session.scalars(select(Customer).where(or_(*tests), Customer.id != customer.id, Customer.merged_into_id.is_(None))
+                              .order_by(Customer.created_at.desc(), Customer.id.desc()).limit(DUPLICATE_LIMIT))
+    out = []
+    for other in rows:
+        reasons = []
+        if customer.search_name and other.search_name == customer.search_name and other.property_id == customer.property_id:
+            reasons.append("same name and address")
+        if customer.phone_e164 and other.phone_e164 == customer.phone_e164:
+            reasons.append("same phone")
+        out.append((other, " and ".join(reasons)))
+    return out

@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from frontdoor.extensions import db
 from frontdoor.metrics.definitions import OUTCOME_LABELS  # noqa: F401 (the customer page's labels)
-from frontdoor.models import Booking, Case, Contact, Customer, GardenSubscription, Payment, Property, StaffUser, Task
+from frontdoor.models import (Booking, Case, Contact, Customer, CustomerNote, GardenSubscription, Notification, Payment,
+                              Property, StaffUser, Task)
 from frontdoor.services import visibility
 from frontdoor.services.registry import definition as get_definition
 
@@ -29,7 +30,7 @@ PANEL_LIMIT = 10  # bookings and subscriptions listed beside the profile
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # case, contact, task, payment, booking, subscription
+    kind: str  # case, contact, task, payment, booking, subscription, note
     title: str
     detail: str = ""
     reference: str | None = None  # the case the entry belongs to: its detail page
@@ -220,6 +221,18 @@ def _payment_load(ids: list[int]) -> dict[int, TimelineEntry]:
     return out
 
 
+def _note_keys(scope: Scope) -> Select | None:
+    if scope.customer_ids is None:
+        return None
+    return select(CustomerNote.created_at, CustomerNote.id).where(CustomerNote.customer_id.in_(scope.customer_ids))
+
+
+def _note_load(ids: list[int]) -> dict[int, TimelineEntry]:
+    rows = db.session.scalars(select(CustomerNote).options(joinedload(CustomerNote.staff)).where(CustomerNote.id.in_(ids)))
+    return {n.id: TimelineEntry(n.created_at, "note", f"Note by {n.staff.name if n.staff else 'System'}", n.text)
+            for n in rows}
+
+
 SOURCES: list[Source] = [
     Source("case", _case_keys, _case_load),
     Source("contact", _contact_keys, _contact_load),
@@ -227,6 +240,7 @@ SOURCES: list[Source] = [
     Source("booking", _booking_keys, _booking_load),
     Source("subscription", _subscription_keys, _subscription_load),
     Source("payment", _payment_keys, _payment_load),
+    Source("note", _note_keys, _note_load),
 ]
 
 
@@ -263,3 +277,61 @@ def customer_scope(customer: Customer, viewer: StaffUser | None = None) -> Scope
 def property_residents(prop: Property) -> list[Customer]:
     return list(db.session.scalars(select(Customer).where(Customer.property_id == prop.id, Customer.merged_into_id.is_(None))
                                    .order_by(Customer.last_name)))
+
+
+# --- the caller in view: what an advisor keeps on screen for the whole of a contact ----------------
+
+FLAG_LABELS = {"vulnerable": "Vulnerable", "assisted_collection": "Assisted collection", "call_back": "Needs a call back"}
+CALLER_LIMIT = 3  # last contacts and payments: the summary is a glance, the single view has the rest
+
+
+@dataclass
+class CallerSummary:
+    customer: Customer
+    flags: list[str]
+    open_cases: list[Case]
+    other_cases: int  # closed cases this viewer may see
+    last_contacts: list[Contact]
+    payments: list[Payment]
+
+
+def caller_summary(customer: Customer, viewer: StaffUser) -> CallerSummary:
+    """Name, flags, open requests, the last contacts and payments, as `viewer` may see them."""
+    scope = customer_scope(customer, viewer)
+    cases = cases_in(scope)
+    payment_ids = _payment_keys(scope).with_only_columns(Payment.id)
+    payments = list(db.session.scalars(select(Payment).where(Payment.id.in_(payment_ids))
+                                       .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(CALLER_LIMIT)))
+    contacts = list(db.session.scalars(select(Contact).where(_contact_filter(scope))
+                                       .order_by(Contact.started_at.desc(), Contact.id.desc()).limit(CALLER_LIMIT)))
+    flags = [label for key, label in FLAG_LABELS.items() if (customer.flags or {}).get(key)]
+    open_cases = [c for c in cases if c.state_category != "closed"]
+    return CallerSummary(customer, flags, open_cases, len(cases) - len(open_cases), contacts, payments)
+
+
+# --- payments and refunds, and the messages sent: sections of the single view ------------------
+
+SECTION_LIMIT = 20
+
+
+def payments_in(scope: Scope, limit: int = SECTION_LIMIT) -> list[Payment]:
+    """The payments of the scope's bookings and subscriptions this viewer may see, newest first; each
+    with its refunds (Payment.refunds)."""
+    ids = _payment_keys(scope).with_only_columns(Payment.id)
+    return list(db.session.scalars(select(Payment).where(Payment.id.in_(ids))
+                                   .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit)))
+
+
+def messages_to(customer: Customer, scope: Scope, limit: int = SECTION_LIMIT) -> list[tuple[Notification, str | None]]:
+    """Messages sent (or stored) for this customer: those about their cases the viewer may see, and
+    those with no case (account emails) sent to their email or phone, only for a viewer who sees
+    everything, the rule of the messages page (services/visibility.py). Each with its case's reference."""
+    their_cases = select(Case.id).where(Case.customer_id.in_(scope.customer_ids or [-1]), scope.cases())
+    about_cases = Notification.case_id.in_(their_cases)
+    addresses = [a for a in (customer.email_normalised, customer.email, customer.phone_e164, customer.phone) if a]
+    sees_all = scope.viewer is None or visibility.sees_everything(scope.viewer)
+    where = or_(about_cases, and_(Notification.case_id.is_(None), Notification.recipient.in_(addresses))) \
+        if sees_all and addresses else about_cases
+    rows = db.session.execute(select(Notification, Case.reference).outerjoin(Case, Notification.case_id == Case.id)
+                              .where(where).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+    return [(n, reference) for n, reference in rows]

@@ -50,6 +50,8 @@ EXPECTED = {
     ("caseworker.contact_start", "GET"): CONTACT,
     ("caseworker.contact_start", "POST"): CONTACT,
     ("caseworker.contact_current", "GET"): CONTACT,
+    ("caseworker.contact_attach_caller", "POST"): CONTACT,
+    ("caseworker.customer_note", "POST"): ALL_STAFF,
     ("caseworker.contact_answer", "POST"): CONTACT,
     ("caseworker.contact_update_case", "POST"): CONTACT,
     ("caseworker.contact_hand_off", "POST"): CONTACT,
