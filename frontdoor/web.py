@@ -16,7 +16,7 @@ TITLES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "That action is not allowed here",
-    413: "The file you sent is too large",
+    413: "The files you chose are too large",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
@@ -81,7 +81,11 @@ def init_app(app):
     def http_error(exc):
         db.session.rollback()
         code = exc.code or 500
-        message = exc.description if code in (400, 405, 413, 429) else None
+        message = exc.description if code in (400, 405, 429) else None
+        if code == 413:  # werkzeug's own words ("exceeds the capacity limit") are not for people
+            mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+            message = (f"Together the files you chose are more than {mb}MB, so we could not take them. "
+                       "Go back, choose fewer or smaller photos and send the page again.")
         return render_template("error.html", title=TITLES.get(code, exc.name), message=message, status=code), code
 
     @app.errorhandler(Exception)
