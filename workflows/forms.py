@@ -136,6 +136,23 @@ def _field(question: Question, options: list[tuple[str, str]] | None):
     return StringField(widget=GovTextInput(), **kwargs)
 
 
+class GovEmailInput(GovTextInput):
+    """An email address: type=email (the phone's email keyboard), autocomplete and no spellcheck.
+    A field for someone else's address (staff typing a caller's) passes autocomplete="off"."""
+
+    input_type = "email"
+
+    def __init__(self, autocomplete: str = "email"):
+        super().__init__()
+        self.autocomplete = autocomplete
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("autocomplete", self.autocomplete)
+        params.setdefault("spellcheck", False)
+        return params
+
+
 INPUT_ATTRS = {
     "email": {"type": "email", "autocomplete": "email", "spellcheck": "false"},
     "phone": {"type": "tel", "autocomplete": "tel"},
