@@ -42,6 +42,9 @@ def init_app(app):
         return working_calendar().local(moment) if moment is not None else None
 
     from frontdoor.labels import count_of, status_label
+    from workflows.forms import error_summary
+
+    app.add_template_global(error_summary, "wtforms_errors")  # a date's summary link goes to its Day box
 
     app.add_template_filter(status_label, "status_label")
     app.add_template_global(count_of, "count_of")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
@@ -66,6 +67,17 @@ class DatePartsInput(GovDateInput):
             day = parse_date_parts(field.data)[0] if field.data else None
             field.raw_data = [str(day.day), str(day.month), str(day.year)] if day else ["", "", ""]
         return super().map_gov_params(field, **kwargs)
+
+
+def error_summary(form, params=None) -> dict:
+    """govuk-frontend-wtf's error summary, with a date's link going to its Day input (the GOV.UK
+    pattern: the link moves focus to the first box to fix, never the fieldset wrapper)."""
+    summary = wtforms_errors(form, params or {})
+    dates = {f"#{field.id}" for field in form if isinstance(field.widget, GovDateInput)}
+    for item in summary["errorList"]:
+        if item.get("href") in dates:
+            item["href"] += "-day"
+    return summary
 
 
 class DatePartsField(Field):
