@@ -22,6 +22,22 @@ TITLES = {
 }
 
 
+def _period_in_words(seconds: int) -> str:
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = round(seconds / size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def too_many_attempts(exc) -> str:
+    """When to try again, in words ("Wait 10 minutes"), never the limit's notation ("5 per 1 minute")."""
+    item = getattr(getattr(exc, "limit", None), "limit", None)
+    wait = _period_in_words(item.get_expiry()) if item is not None else "a few minutes"
+    return (f"You have tried this too many times in a short time. Wait {wait} and try again. "
+            f"Nothing you sent before this was lost.")
+
+
 def init_app(app):
     from frontdoor import fragments
 
@@ -84,7 +100,9 @@ def init_app(app):
     def http_error(exc):
         db.session.rollback()
         code = exc.code or 500
-        message = exc.description if code in (400, 405, 429) else None
+        message = exc.description if code in (400, 405) else None
+        if code == 429:
+            message = too_many_attempts(exc)
         if code == 413:  # werkzeug's own words ("exceeds the capacity limit") are not for people
             mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
             message = (f"Together the files you chose are more than {mb}MB, so we could not take them. "
