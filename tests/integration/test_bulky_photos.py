@@ -30,7 +30,9 @@ def to_details(client, prop, slot):
 def send(client, files):
     token = csrf_from(client.get("/bulky-waste/details"))
     data = {**DETAILS, "csrf_token": token, "photos": [(io.BytesIO(body), name) for name, body in files]}
-    return client.post("/bulky-waste/details", data=data, content_type="multipart/form-data")
+    r = client.post("/bulky-waste/details", data=data, content_type="multipart/form-data")
+    r.request.environ["wsgi.input"].close()  # a body over 500KB is spooled to a temporary file: close it now
+    return r
 
 
 def test_photos_are_checked_and_reach_the_case(client, session, tmp_path, app):

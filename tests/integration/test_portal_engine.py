@@ -40,8 +40,10 @@ def walk_to_photo(client, hazardous="no"):
 
 def post_photo(client, content: bytes, filename: str):
     token = csrf_from(client.get("/services/fly_tipping/photo"))
-    return client.post("/services/fly_tipping/photo", data={"csrf_token": token, "photo": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    r = client.post("/services/fly_tipping/photo", data={"csrf_token": token, "photo": (io.BytesIO(content), filename)},
+                    content_type="multipart/form-data")
+    r.request.environ["wsgi.input"].close()  # a body over 500KB is spooled to a temporary file: close it now
+    return r
 
 
 def test_each_bad_answer_gets_its_govuk_message(client, session):
