@@ -15,7 +15,9 @@ from tests import factories
 
 def _cases() -> int:
     db.session.rollback()
-    return db.session.scalar(select(func.count()).select_from(Case).where(Case.workflow_id == "foi_request"))
+    count = db.session.scalar(select(func.count()).select_from(Case).where(Case.workflow_id == "foi_request"))
+    db.session.rollback()  # end the read: on SQLite an open transaction would lock out the live server
+    return count
 
 
 def test_back_after_sending_shows_the_reference_not_a_blank_form(live_server, page, axe_check):
