@@ -236,7 +236,11 @@ def load(overrides: dict | None = None, env: dict | None = None) -> Mapping:
         "PERMANENT_SESSION_LIFETIME": int(env.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": int(env.get("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)),
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
+        # A phone photo is routinely 5-12 MB: each may be this large before the server makes it smaller,
+        # and a request carries three of them (the most any form allows) with the rest of its answers.
+        "PHOTO_UPLOAD_MAX_MB": _whole(env, "PHOTO_UPLOAD_MAX_MB", 15, minimum=1),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH",
+                                          (3 * _whole(env, "PHOTO_UPLOAD_MAX_MB", 15, minimum=1) + 2) * 1024 * 1024)),
         "ASSETS_DIR": env.get("ASSETS_DIR", str(BASE_DIR / "frontdoor" / "static" / "build")),
         "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),

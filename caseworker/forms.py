@@ -5,10 +5,11 @@ from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from frontdoor.metrics.definitions import ASSISTED, CHANNEL_LABELS
+from workflows.forms import GovEmailInput
 
 
 class SignInForm(FlaskForm):
-    email = StringField("Email address", validators=[InputRequired("Enter your email address"), Length(max=254)], widget=GovTextInput())
+    email = StringField("Email address", validators=[InputRequired("Enter your email address"), Length(max=254)], widget=GovEmailInput(autocomplete="username"))
     password = PasswordField("Password", validators=[InputRequired("Enter your password"), Length(max=200)], widget=GovPasswordInput())
 
 
@@ -118,7 +119,7 @@ class MergeForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired("Enter a name"), Length(max=100)], widget=GovTextInput())
-    email = StringField("Email address", validators=[InputRequired("Enter an email address"), Length(max=254)], widget=GovTextInput())
+    email = StringField("Email address", validators=[InputRequired("Enter an email address"), Length(max=254)], widget=GovEmailInput(autocomplete="off"))
     role = RadioField("Role", choices=choices(ROLE_PAIRS), validators=[InputRequired("Choose a role")], widget=GovRadioInput())
     teams = SelectMultipleField("Teams", widget=GovCheckboxesInput())
     password = PasswordField("Password", validators=[Optional(), Length(min=12, max=200, message="Passwords must be 12 characters or more")], widget=GovPasswordInput())

@@ -55,10 +55,15 @@ def _answers(service: str, rng: random.Random, prop: Property, person: dict, tod
         "complaint": lambda: {"service": rng.choice(["waste", "council_tax", "streets"]),
                               "what_happened": "My bin was missed three weeks running and nobody called back.",
                               "happened_on": past(40), "outcome": "An apology and my bin emptied on the right day."},
-        "foi_request": lambda: {"request": "How many missed bin reports did the council receive in each month of 2025?",
-                                "format": rng.choice(["email", "post"])},
+        "foi_request": lambda: _foi_reply({"request": "How many missed bin reports did the council receive in each month of 2025?",
+                                           "format": rng.choice(["email", "post"])}, prop),
         "missed_garden_waste": lambda: {"address": prop.uprn},
     }[service]() | person
+
+
+def _foi_reply(answers: dict, prop: Property) -> dict:
+    """A reply by post needs the postal address (foi_request v2 asks for it)."""
+    return answers | ({"postal_address": prop.single_line} if answers["format"] == "post" else {})
 
 
 def seed_services(rng: random.Random, echo, first_names: list[str], last_names: list[str]) -> None:

@@ -6,6 +6,8 @@ govuk_frontend_jinja's template.html, which carries the nonce base.html passes a
 """
 from __future__ import annotations
 
+import secrets
+
 from flask import has_request_context, request
 from flask_talisman import Talisman
 
@@ -49,4 +51,10 @@ def init_app(app) -> Talisman:
 
 
 def _nonce() -> str:
-    return getattr(request, "csp_nonce", "") if has_request_context() else ""
+    """The request's nonce. An error raised before Talisman's own before_request (a body too large,
+    refused while CSRF reads the form) still gets one, and Talisman's header then names it."""
+    if not has_request_context():
+        return ""
+    if not getattr(request, "csp_nonce", None):
+        request.csp_nonce = secrets.token_urlsafe(16)
+    return request.csp_nonce

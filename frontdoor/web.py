@@ -17,7 +17,7 @@ TITLES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "That action is not allowed here",
-    413: "The file you sent is too large",
+    413: "The files you chose are too large",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
@@ -51,6 +51,22 @@ def _who_to_ask() -> list[str]:
     return [f"{u.name} ({ROLE_NAMES.get(u.role, u.role)})" for u in leads]
 
 
+def _period_in_words(seconds: int) -> str:
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = round(seconds / size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def too_many_attempts(exc) -> str:
+    """When to try again, in words ("Wait 10 minutes"), never the limit's notation ("5 per 1 minute")."""
+    item = getattr(getattr(exc, "limit", None), "limit", None)
+    wait = _period_in_words(item.get_expiry()) if item is not None else "a few minutes"
+    return (f"You have tried this too many times in a short time. Wait {wait} and try again. "
+            f"Nothing you sent before this was lost.")
+
+
 def init_app(app):
     from frontdoor import fragments
 
@@ -74,6 +90,9 @@ def init_app(app):
         return working_calendar().local(moment) if moment is not None else None
 
     from frontdoor.labels import count_of, status_label
+    from workflows.forms import error_summary
+
+    app.add_template_global(error_summary, "wtforms_errors")  # a date's summary link goes to its Day box
 
     app.add_template_filter(status_label, "status_label")
     from workflows.guidance import render_guidance
@@ -116,7 +135,13 @@ def init_app(app):
     def http_error(exc):
         unit_of_work.rollback()
         code = exc.code or 500
-        message = exc.description if code in (400, 405, 413, 429) else None
+        message = exc.description if code in (400, 405) else None
+        if code == 429:
+            message = too_many_attempts(exc)
+        if code == 413:  # werkzeug's own words ("exceeds the capacity limit") are not for people
+            mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+            message = (f"Together the files you chose are more than {mb}MB, so we could not take them. "
+                       "Go back, choose fewer or smaller photos and send the page again.")
         if code == 403 and _signed_in_staff():
             return render_template("error.html", title="You cannot open this page with your role", message=None,
                                    status=code, staff=True, ask=_who_to_ask()), code

@@ -6,21 +6,22 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from workflows.validation import normalise_phone
+from workflows.forms import GovEmailInput
 
 
 class RegisterForm(FlaskForm):
     full_name = StringField("Full name", validators=[InputRequired("Enter your full name"), Length(max=100, message="Full name must be 100 characters or fewer")], widget=GovTextInput())
-    email = StringField("Email address", validators=[InputRequired("Enter your email address")], widget=GovTextInput())
+    email = StringField("Email address", validators=[InputRequired("Enter your email address")], widget=GovEmailInput())
     password = PasswordField("Create a password", validators=[InputRequired("Enter a password")], widget=GovPasswordInput())
 
 
 class SignInForm(FlaskForm):
-    email = StringField("Email address", validators=[InputRequired("Enter your email address"), Length(max=254)], widget=GovTextInput())
+    email = StringField("Email address", validators=[InputRequired("Enter your email address"), Length(max=254)], widget=GovEmailInput())
     password = PasswordField("Password", validators=[InputRequired("Enter your password"), Length(max=256)], widget=GovPasswordInput())
 
 
 class EmailForm(FlaskForm):
-    email = StringField("Email address", validators=[InputRequired("Enter your email address")], widget=GovTextInput())
+    email = StringField("Email address", validators=[InputRequired("Enter your email address")], widget=GovEmailInput())
 
 
 class NewPasswordForm(FlaskForm):
@@ -28,7 +29,7 @@ class NewPasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = StringField("New email address", validators=[InputRequired("Enter your new email address")], widget=GovTextInput())
+    email = StringField("New email address", validators=[InputRequired("Enter your new email address")], widget=GovEmailInput())
     password = PasswordField("Your password", validators=[InputRequired("Enter your password")], widget=GovPasswordInput())
 
 

@@ -332,7 +332,7 @@ def feedback(reference):
 @bp.get("/your-data")
 @resident_required
 def your_data():
-    return render_template("account/your_data.html", title="Your data", data=mine.export(current_resident()))
+    return render_template("account/your_data.html", title="Your data", data=mine.export_for_people(current_resident()))
 
 
 @bp.get("/your-data.json")

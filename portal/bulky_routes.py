@@ -21,6 +21,7 @@ from frontdoor.services.actors import Actor
 from frontdoor.services.slots import SlotFull
 from portal.address_finder import address_step
 from workflows.fees import FeeError, catalogue, pounds, quote
+from workflows.forms import GovEmailInput
 from workflows.validation import EMAIL_FORMAT
 
 bp = Blueprint("bulky", __name__, template_folder="templates")
@@ -65,7 +66,7 @@ class DetailsForm(FlaskForm):
                              validators=[InputRequired(message="Enter where the items will be left"), Length(max=500)])
     full_name = StringField("Full name", widget=GovTextInput(),
                             validators=[InputRequired(message="Enter your full name"), Length(max=100)])
-    email = StringField("Email address", widget=GovTextInput(),
+    email = StringField("Email address", widget=GovEmailInput(),
                         validators=[InputRequired(message="Enter your email address"),
                                     Email(message=EMAIL_FORMAT),
                                     Length(max=254)])

@@ -9,6 +9,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from frontdoor.services import subscriptions
 from workflows.fees import pounds
+from workflows.forms import GovEmailInput
 from workflows.validation import EMAIL_FORMAT
 
 
@@ -42,7 +43,7 @@ class AmendForm(FlaskForm):
 class DetailsForm(FlaskForm):
     full_name = StringField("Full name", widget=GovTextInput(),
                             validators=[InputRequired(message="Enter your full name"), Length(max=100)])
-    email = StringField("Email address", widget=GovTextInput(),
+    email = StringField("Email address", widget=GovEmailInput(),
                         validators=[InputRequired(message="Enter your email address"),
                                     Email(message=EMAIL_FORMAT), Length(max=254)])
 
@@ -56,7 +57,7 @@ class StaffSubscribeForm(BinsForm):
                        validators=[InputRequired(message="Enter the UPRN of the address"), Length(max=20)])
     full_name = StringField("Caller's full name", widget=GovTextInput(),
                             validators=[InputRequired(message="Enter the caller's name"), Length(max=100)])
-    email = StringField("Caller's email address (optional)", widget=GovTextInput(),
+    email = StringField("Caller's email address (optional)", widget=GovEmailInput(autocomplete="off"),
                         validators=[Optional(), Email(message=EMAIL_FORMAT), Length(max=254)])
     phone = StringField("Caller's phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=30)])
 

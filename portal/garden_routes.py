@@ -78,6 +78,11 @@ def start():
 def address():
     def chosen(uprn):
         _save(uprn=uprn, renew_of=None)
+        prop = properties.by_uprn(uprn)
+        refused = subscriptions.refusal(prop) if prop is not None else None
+        if refused:  # said straight after the address, not after everything else is filled in
+            return render_template("garden/already_subscribed.html", title="This address already has garden waste collections",
+                                   message=refused, prop=prop, back=url_for(".address", postcode=prop.postcode))
         return redirect(url_for(".bins"))
 
     return address_step(ADDRESS_PAGE, ADDRESS_QUESTION, _state().get("uprn"), chosen)

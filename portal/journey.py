@@ -36,8 +36,24 @@ def forget_answers(definition: Definition, question_ids) -> None:
     session.modified = True
 
 
-def finish(definition: Definition) -> None:
+def finish(definition: Definition, reference: str | None = None) -> None:
+    """The draft is gone; the reference it was sent under is kept, so going back to any page of
+    the journey says "You have already sent this" instead of offering a blank form to send twice."""
     session.get("drafts", {}).pop(definition.id, None)
+    if reference is not None:
+        session.setdefault("sent", {})[definition.id] = reference
+    session.modified = True
+
+
+def sent_reference(definition: Definition) -> str | None:
+    """The reference this session last sent the service under, until it starts a new one."""
+    return session.get("sent", {}).get(definition.id)
+
+
+def start_again(definition: Definition) -> None:
+    """A new request: forget the one already sent and begin with a fresh draft."""
+    if session.get("sent", {}).pop(definition.id, None) is not None:
+        session.get("drafts", {}).pop(definition.id, None)
     session.modified = True
 
 

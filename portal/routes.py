@@ -58,6 +58,7 @@ def start(service_id):
 @bp.get("/services/<service_id>/begin")
 def begin(service_id):
     definition = _definition_or_404(service_id)
+    journey.start_again(definition)
     journey.draft(definition)
     return redirect(url_for(".page", service_id=service_id, page_id=definition.pages[0].id))
 
@@ -68,6 +69,8 @@ def page(service_id, page_id):
     page = definition.page(page_id)
     if page is None:
         abort(404)
+    if journey.sent_reference(definition):
+        return _already_sent(definition)
     walk = journey.walk(definition)
     answers = walk.answers
     missing = walk.skipped_before(page)
@@ -184,6 +187,12 @@ def _after_page(definition, page):
     return redirect(url_for(".page", service_id=definition.id, page_id=step.page.id))
 
 
+def _already_sent(definition):
+    """Any page of a journey this session has just sent: the reference, and a way to start again."""
+    return render_template("portal/already_sent.html", title="You have already sent this", definition=definition,
+                           reference=journey.sent_reference(definition))
+
+
 def _back_url(definition, page):
     before = journey.walk(definition).previous_page(page)
     if request.args.get("change"):
@@ -201,6 +210,11 @@ def _answer_rows(definition, answers):
 @limiter.limit("20 per minute; 200 per hour", methods=["POST"])
 def check(service_id):
     definition = _definition_or_404(service_id)
+    sent = journey.sent_reference(definition)
+    if sent and request.method == "POST":  # the form sent again: the same answer as the first time
+        return redirect(url_for(".confirmation", service_id=service_id, reference=sent))
+    if sent:
+        return _already_sent(definition)
     current = journey.draft(definition)
     answers = current["answers"]
     missing = journey.first_unanswered_page(definition, answers)
@@ -217,7 +231,7 @@ def check(service_id):
                                        definition=definition, back=url_for(".check", service_id=service_id))
             return render_template("portal/check.html", title="Check your answers before sending", definition=definition,
                                    rows=_answer_rows(definition, answers), form=form, problems=exc.errors), 400
-        journey.finish(definition)
+        journey.finish(definition, result.case.reference)
         return redirect(url_for(".confirmation", service_id=service_id, reference=result.case.reference))
     return render_template("portal/check.html", title="Check your answers before sending", definition=definition,
                            rows=_answer_rows(definition, answers), form=form, problems={})

@@ -16,6 +16,7 @@ class Question:
     options: tuple[tuple[str, str], ...] = ()
     options_from: str | None = None
     summary_label: str | None = None
+    error_if_missing: str | None = None  # the definition's own words when a required answer is missing
     # number: bounds; whole numbers only unless decimals is set
     minimum: float | None = None
     maximum: float | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
@@ -66,6 +67,17 @@ class DatePartsInput(GovDateInput):
             day = parse_date_parts(field.data)[0] if field.data else None
             field.raw_data = [str(day.day), str(day.month), str(day.year)] if day else ["", "", ""]
         return super().map_gov_params(field, **kwargs)
+
+
+def error_summary(form, params=None) -> dict:
+    """govuk-frontend-wtf's error summary, with a date's link going to its Day input (the GOV.UK
+    pattern: the link moves focus to the first box to fix, never the fieldset wrapper)."""
+    summary = wtforms_errors(form, params or {})
+    dates = {f"#{field.id}" for field in form if isinstance(field.widget, GovDateInput)}
+    for item in summary["errorList"]:
+        if item.get("href") in dates:
+            item["href"] += "-day"
+    return summary
 
 
 class DatePartsField(Field):
@@ -134,6 +146,23 @@ def _field(question: Question, options: list[tuple[str, str]] | None):
     if builder is not None:
         return builder(question, options, kwargs)
     return StringField(widget=GovTextInput(), **kwargs)
+
+
+class GovEmailInput(GovTextInput):
+    """An email address: type=email (the phone's email keyboard), autocomplete and no spellcheck.
+    A field for someone else's address (staff typing a caller's) passes autocomplete="off"."""
+
+    input_type = "email"
+
+    def __init__(self, autocomplete: str = "email"):
+        super().__init__()
+        self.autocomplete = autocomplete
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("autocomplete", self.autocomplete)
+        params.setdefault("spellcheck", False)
+        return params
 
 
 INPUT_ATTRS = {

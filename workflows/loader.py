@@ -275,6 +275,7 @@ def _build(data: dict, source: str, content_hash: str) -> Definition:
                     options=tuple((o["value"], o["label"]) for o in q.get("options", [])),
                     options_from=q.get("options_from"),
                     summary_label=q.get("summary_label"),
+                    error_if_missing=q.get("error_if_missing"),
                     minimum=q.get("min"),
                     maximum=q.get("max"),
                     decimals=q.get("decimals", False),

@@ -49,6 +49,7 @@ QUESTION = {
         "type": {"enum": QUESTION_TYPES},
         "label": {"type": "string", "minLength": 1},
         "summary_label": {"type": "string", "minLength": 1},
+        "error_if_missing": {"type": "string", "minLength": 1},
         "hint": {"type": "string"},
         "required": {"type": "boolean"},
         "max_length": {"type": "integer", "minimum": 1, "maximum": 10000},

@@ -35,14 +35,20 @@ def _name(question: Question) -> str:
     return question.check_label[0].lower() + question.check_label[1:]
 
 
+def _asked(question: Question) -> bool:
+    return question.label.rstrip().endswith("?")
+
+
+# Generated words when a definition gives no error_if_missing: a question's label is quoted (never
+# "Enter what happened?" or a bare "Select an option"), a noun label is named ("Enter your full name").
 MISSING = {
-    "radios": lambda q: "Select an option" if q.label.endswith("?") else f"Select {_name(q)}",
+    "radios": lambda q: f"Select your answer to ‘{q.label}’" if _asked(q) else f"Select {_name(q)}",
     "yes_no": lambda q: "Select yes or no",
-    "checkboxes": lambda q: f"Select {_name(q)}" if not q.label.endswith("?") else "Select at least one option",
+    "checkboxes": lambda q: f"Select at least one answer to ‘{q.label}’" if _asked(q) else f"Select {_name(q)}",
     "email": lambda q: "Enter an email address",
     "phone": lambda q: "Enter a phone number",
     "address": lambda q: "Choose an address",
-    "date": lambda q: f"Enter {_name(q)}",
+    "date": lambda q: f"Enter the date for ‘{q.label}’" if _asked(q) else f"Enter {_name(q)}",
     "file": lambda q: f"Select {_name(q)}",
     "location": lambda q: "Describe where it is",
 }
@@ -300,8 +306,12 @@ def check_answer(question: Question, value: Any, options: list[tuple[str, str]] 
     if _empty(text):
         if not question.required:
             return None, None
+        if question.error_if_missing:
+            return None, question.error_if_missing
         missing = MISSING.get(question.type)
-        return None, missing(question) if missing else f"Enter {_name(question)}"
+        if missing:
+            return None, missing(question)
+        return None, f"Enter your answer to ‘{question.label}’" if _asked(question) else f"Enter {_name(question)}"
     if question.type in STRING_TYPES:
         if not isinstance(text, str):
             return None, f"{question.check_label} is not valid"

@@ -20,9 +20,10 @@ from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
 from frontdoor.extensions import db
-from frontdoor.models import AccountAudit, AccountToken, Case, Contact, Customer, ResidentAccount
+from frontdoor.models import AccountAudit, AccountToken, Case, Customer, ResidentAccount
 from frontdoor.models.base import utcnow
 from frontdoor.services import lockout, outbox, personal_data
+from frontdoor.services.merges import OWNED
 from frontdoor.services.customers import split_name
 from frontdoor.services.links import Link
 from workflows.validation import EMAIL_FORMAT
@@ -206,7 +207,8 @@ def verify(raw: str) -> ResidentAccount | None:
 
 
 def _claim_email(account: ResidentAccount, email_n: str) -> None:
-    """Now the email is proven: the account's customer holds it, and guest requests with it join."""
+    """Now the email is proven: the account's customer holds it, and everything made as a guest with
+    it joins: requests, contacts, tasks, bookings and subscriptions (and so their payments)."""
     customer = account.customer
     customer.email, customer.email_normalised = email_n, email_n
     customer.flags = {k: v for k, v in (customer.flags or {}).items() if k != "pending_account"}
@@ -224,7 +226,10 @@ def _claim_email(account: ResidentAccount, email_n: str) -> None:
         ids = [o.id for o in others]
         db.session.execute(update(Case).where(Case.customer_id.in_(ids)).values(customer_id=customer.id,
                                                                                    version=Case.version + 1))
-        db.session.execute(update(Contact).where(Contact.customer_id.in_(ids)).values(customer_id=customer.id))
+        for _, model in OWNED:
+            if model is not Case:
+                db.session.execute(update(model).where(model.customer_id.in_(ids)).values(customer_id=customer.id)
+                                   .execution_options(synchronize_session=False))
         db.session.expire_all()
     db.session.flush()
 

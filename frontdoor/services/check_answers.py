@@ -20,3 +20,13 @@ def answer_rows(definition: Definition, answers: dict, change_url: Callable[[Pag
     rows = check_rows(definition, answers, lambda q: question_options(definition, q, prop),
                       prop.single_line if prop else None)
     return summary_list_rows(rows, change_url, lambda lines: Markup("<br>").join(lines))
+
+
+def answer_lines(definition: Definition, answers: dict) -> dict[str, str]:
+    """Each shown question's label and its answer in words: the address, never its UPRN; a bin's
+    name, never its id. For pages that show a request's answers without Change links."""
+    uprn = answers.get(definition.property_question) if definition.property_question else None
+    prop = properties.by_uprn(uprn) if isinstance(uprn, str) and uprn else None
+    rows = check_rows(definition, answers, lambda q: question_options(definition, q, prop),
+                      prop.single_line if prop else None)
+    return {row.question.check_label: ", ".join(row.lines) if row.lines else "Not given" for row in rows}

@@ -6,13 +6,14 @@ from sqlalchemy import and_, or_, select, update
 
 from frontdoor.unit_of_work import Refused
 from frontdoor.extensions import db
-from frontdoor.models import Case, Contact, Customer, CustomerMerge, StaffUser, Task
+from frontdoor.models import Booking, Case, Contact, Customer, CustomerMerge, GardenSubscription, StaffUser, Task
 from frontdoor.models.base import utcnow
 from frontdoor.services import audit
 
-# Tables whose rows belong to a customer. Payments, bookings and subscriptions (other issues)
-# append themselves here: (key in CustomerMerge.moved, model).
-OWNED = [("cases", Case), ("contacts", Contact), ("tasks", Task)]
+# Tables whose rows belong to a customer: (key in CustomerMerge.moved, model). Payments belong to a
+# booking or a subscription, so they move with them. A verified account's claim uses this list too.
+OWNED = [("cases", Case), ("contacts", Contact), ("tasks", Task), ("bookings", Booking),
+         ("subscriptions", GardenSubscription)]
 
 
 class MergeRefused(Refused):

@@ -12,6 +12,7 @@ from frontdoor.extensions import db
 from frontdoor.models import Case, CaseEvent, Contact, Feedback, Notification, ResidentAccount
 from frontdoor.services import transitions
 from frontdoor.services.actors import Actor
+from frontdoor.services.check_answers import answer_lines
 from frontdoor.services.references import normalise_reference
 from frontdoor.services.registry import definition as get_definition
 from frontdoor.services.registry import working_calendar
@@ -187,3 +188,56 @@ def _messages(account: ResidentAccount) -> list:
 
 def export(account: ResidentAccount) -> dict:
     return {name: build(account) for name, build in EXPORT_SECTIONS.items()}
+
+
+CHANNELS = {"web": "Online", "api": "Online (another service)", "phone": "Phone", "face_to_face": "In person",
+            "email": "Email", "letter": "Letter", "sms": "Text message"}
+CONTACT_PREFERENCES = {"email": "Email", "sms": "Text message", "none": "Do not contact me"}
+
+
+def _day(moment) -> str | None:
+    """'4 December 2026 at 2:05pm', in the council's time zone."""
+    if moment is None:
+        return None
+    local = working_calendar().local(moment)
+    return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def export_for_people(account: ResidentAccount) -> dict:
+    """The same sections as the download, in words: dates as dates, answers as the questions and what
+    was answered (addresses and bins by name), channels and outcomes as labels; no internal ids."""
+    data = export(account)
+    c = account.customer
+    profile = dict(data.get("profile", {}))
+    profile.update(email_verified_at=_day(account.email_verified_at), account_created_at=_day(account.created_at),
+                   contact_preference=CONTACT_PREFERENCES.get(c.contact_preference) if c else None)
+    data["profile"] = profile
+    cases = {case.reference: case for case in cases_for(account)}
+    readable = []
+    for row in data.get("requests", []):
+        case = cases.get(row["reference"])
+        definition = get_definition(case.workflow_id) if case else None
+        readable.append({**row, "made_at": _day(case.created_at) if case else None,
+                         "closed_at": _day(case.closed_at) if case else None,
+                         "answers": answer_lines(definition, case.answers) if definition else {},
+                         "updates": [{"at": _day(e.created_at), "message": e.public_message}
+                                     for e in case.events if e.public_message] if case else []})
+    data["requests"] = readable
+    contacts = []
+    if account.customer_id is not None:
+        for r in db.session.scalars(select(Contact).where(Contact.customer_id == account.customer_id).order_by(Contact.id)):
+            service = get_definition(r.reason) if r.reason else None
+            contacts.append({"channel": CHANNELS.get(r.channel, r.channel), "about": service.title if service else "General enquiry",
+                             "at": _day(r.started_at),
+                             "outcome": (r.outcome or "").replace("_", " ").capitalize() or None})
+    data["contacts"] = contacts
+    data["messages"] = [{**m, "at": _day(n.created_at), "channel": CHANNELS.get(n.channel, n.channel)}
+                        for m, n in zip(data.get("messages", []), _notifications(account))]
+    return data
+
+
+def _notifications(account: ResidentAccount) -> list:
+    ids = [c.id for c in cases_for(account)]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Notification).where(Notification.case_id.in_(ids)).order_by(Notification.id)))

@@ -129,6 +129,21 @@ def open_payment(sub: GardenSubscription, kind: str) -> Payment | None:
                 None)
 
 
+def refusal(prop: Property, on: date | None = None) -> str | None:
+    """Why this address cannot take a new subscription today (it has one, not yet in its renewal
+    window, or is already renewed), in words; None if it can. Asked straight after the address."""
+    on = on or today()
+    ahead = [s for s in for_property(prop) if s.status == "active" and s.starts_on > on]
+    if ahead:
+        return f"This address is already renewed until {ahead[0].ends_on:%-d %B %Y}"
+    current = active_subscriptions(prop, on)
+    if current and not renewal_open(current[-1], on):
+        sub = current[-1]
+        return (f"This address already has a subscription until {sub.ends_on:%-d %B %Y}. "
+                f"You can renew it from {sub.ends_on - timedelta(days=settings()['renewal_window_days']):%-d %B %Y}")
+    return None
+
+
 def subscribe(prop: Property, bins: int, concession: bool, customer_id: int | None = None,
               on: date | None = None, return_url=None, request_key: str | None = None
               ) -> tuple[GardenSubscription, Payment]:
@@ -142,18 +157,14 @@ def subscribe(prop: Property, bins: int, concession: bool, customer_id: int | No
             return earlier, _payment_to_show(earlier)
     on = on or today()
     rule = settings()
+    refused = refusal(prop, on)
+    if refused:
+        raise SubscriptionRefused(refused)
     current = active_subscriptions(prop, on)
     latest = next(iter(for_property(prop)), None)
     kind, starts, renewed_from = "new", on, None
-    ahead = [s for s in for_property(prop) if s.status == "active" and s.starts_on > on]
-    if ahead:
-        raise SubscriptionRefused(f"This address is already renewed until {ahead[0].ends_on:%-d %B %Y}")
     if current:
         sub = current[-1]
-        if not renewal_open(sub, on):
-            raise SubscriptionRefused(
-                f"This address already has a subscription until {sub.ends_on:%-d %B %Y}. "
-                f"You can renew it from {sub.ends_on - timedelta(days=rule['renewal_window_days']):%-d %B %Y}")
         kind, starts, renewed_from = "renew", sub.ends_on + timedelta(days=1), sub.id
     elif latest is not None and latest.status in ("active", "lapsed") and latest.ends_on < on \
             and (on - latest.ends_on).days <= rule["renewal_grace_days"]:

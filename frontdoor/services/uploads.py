@@ -23,7 +23,8 @@ from frontdoor.models import DraftUpload
 from frontdoor.models.base import utcnow
 
 from workflows.definition import Question
-from workflows.uploads import check_upload
+from frontdoor.services import photos
+from workflows.uploads import check_upload, sniff
 
 
 def upload_dir() -> Path:
@@ -49,9 +50,13 @@ def _check(files, question: Question) -> tuple[list[dict], str | None]:
     too_many = _draft_problem(len(files))
     if too_many:
         return [], too_many
+    original_limit = max(limit, current_app.config["PHOTO_UPLOAD_MAX_MB"] * 1024 * 1024)
     pending = []
     for f in files:
-        data = f.stream.read(limit + 1)
+        data = f.stream.read(original_limit + 1)
+        data, error = _photo_made_fit(data, question, limit, original_limit)
+        if error:
+            return [], error
         kind, error = check_upload(data, question.accept, question.max_size_mb or 10, question.check_label)
         if error:
             return [], error
@@ -61,6 +66,20 @@ def _check(files, question: Question) -> tuple[list[dict], str | None]:
         mb = current_app.config["DRAFT_UPLOAD_MAX_BYTES"] // (1024 * 1024)
         return [], f"The files for this form must add up to {mb} MB or less. Remove a file or make it smaller"
     return pending, None
+
+
+def _photo_made_fit(data: bytes, question: Question, limit: int, original_limit: int) -> tuple[bytes, str | None]:
+    """A photo is re-encoded (orientation kept, location dropped, large ones made smaller) before the
+    question's own checks; other files go to those checks as they came."""
+    kind = sniff(data[:16])
+    if kind not in photos.FORMATS or kind not in question.accept:
+        return data, None
+    if len(data) > original_limit:
+        return data, f"The selected photo must be smaller than {original_limit // (1024 * 1024)}MB"
+    fit = photos.prepared(data, kind, limit)
+    if fit is None:
+        return data, f"The selected file could not be opened as a photo. Choose a {' or '.join(k.upper() for k in question.accept)}"
+    return fit, None
 
 
 def _draft_key() -> str:

@@ -109,8 +109,11 @@ def test_same_words_whether_or_not_an_email_has_an_account(client, session):
 
 
 def test_sign_in_is_rate_limited(client, session):
-    codes = [sign_in(client, E.pat, password=f"wrong password {i}").status_code for i in range(6)]
-    assert codes[:5] == [200] * 5 and codes[5] == 429
+    pages = [sign_in(client, E.pat, password=f"wrong password {i}") for i in range(6)]
+    assert [p.status_code for p in pages[:5]] == [200] * 5 and pages[5].status_code == 429
+    words = pages[5].get_data(as_text=True)
+    assert "Too many attempts" in words and "Wait 1 minute and try again" in words  # issue 17: in words
+    assert " per " not in words
 
 
 def test_sign_in_is_rate_limited_per_email_across_addresses(app, client, session):

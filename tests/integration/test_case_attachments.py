@@ -98,7 +98,7 @@ def test_a_file_over_the_limit_is_refused_clearly(app, client, session, login_as
     login_as("caseworker")
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 8 * 1024)
     r = _attach(client, case, b"%PDF-" + b"0" * (16 * 1024), "big.pdf")
-    assert r.status_code == 413 and "The file you sent is too large" in r.get_data(as_text=True)
+    assert r.status_code == 413 and "The files you chose are too large" in r.get_data(as_text=True)
     monkeypatch.setattr(case_attachments, "MAX_SIZE_MB", 0.002)  # about 2KB
     r = _attach(client, case, b"%PDF-" + b"0" * (4 * 1024), "big.pdf")
     assert r.status_code == 400 and "The selected file must be smaller than 0.002MB" in r.get_data(as_text=True)

@@ -243,7 +243,7 @@ def test_replacement_bin_paths_and_hidden_answers(session, teams):
     with pytest.raises(SubmissionRejected) as info:
         submit(definition("replacement_container"), {**base, "request_type": "replacement"}, "web", None,
                Actor.resident(), now=SUBMITTED)
-    assert info.value.errors == {"reason": "Select an option"}
+    assert info.value.errors == {"reason": "Select your answer to ‘What happened to your bin?’"}
 
 
 def test_garden_bins_are_deflected_to_the_subscription(session, teams):

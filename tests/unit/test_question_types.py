@@ -31,7 +31,7 @@ def test_number_accepts_whole_numbers_in_bounds(raw, clean):
 
 
 @pytest.mark.parametrize("raw, message", [
-    ("", "Enter adults"),
+    ("", "Enter your answer to ‘How many adults live there?’"),
     ("three", "Adults must be a number"),
     ("2.5", "Adults must be a whole number"),
     ("0", "Adults must be 1 or more"),
@@ -91,7 +91,7 @@ def test_checkboxes_keep_the_definition_order_once_each():
 
 
 @pytest.mark.parametrize("raw, message", [
-    ([], "Select at least one option"),
+    ([], "Select at least one answer to ‘What has been dumped?’"),
     (["bags", "piano"], "Select from the options"),
     ([{"x": 1}], "Select from the options"),
 ])

@@ -41,9 +41,14 @@ def test_required_text_needs_an_answer(empty):
     assert check_answer(FULL_NAME, empty) == (None, "Enter full name")
 
 
-def test_required_message_uses_the_summary_label_when_there_is_one():
+def test_required_message_is_written_for_the_question():
+    # Issue 17: never "Enter what happened?" nor a summary label's note ("Enter outcome wanted").
     question = Question(id="where", type="textarea", label="Where exactly is it?", summary_label="Location")
-    assert check_answer(question, "") == (None, "Enter location")
+    assert check_answer(question, "") == (None, "Enter your answer to ‘Where exactly is it?’")
+    noun = Question(id="full_name", type="text", label="Full name")
+    assert check_answer(noun, "") == (None, "Enter full name")
+    own = Question(id="what", type="textarea", label="What happened?", error_if_missing="Tell us what happened")
+    assert check_answer(own, "") == (None, "Tell us what happened")
 
 
 def test_optional_text_may_be_empty():
@@ -163,7 +168,7 @@ def test_radios_uses_the_questions_own_options_when_none_are_given():
 
 def test_required_radios_messages():
     # A label that is a question gets the generic message; otherwise "Select" and the label.
-    assert check_answer(CONTAINER, "", BIN_OPTIONS) == (None, "Select an option")
+    assert check_answer(CONTAINER, "", BIN_OPTIONS) == (None, "Select your answer to ‘Which bin was not emptied?’")
     question = Question(id="side", type="radios", label="Side of the road", options=(("left", "Left"),))
     assert check_answer(question, None) == (None, "Select side of the road")
 

@@ -27,7 +27,7 @@ def test_schema_command_prints_the_schema():
 def test_check_passes_the_shipped_definitions():
     result = CliRunner().invoke(workflows_check, ["--dir", str(DEFINITIONS)])
     assert result.exit_code == 0, result.output
-    assert "ok  foi_request v1" in result.output
+    assert "ok  foi_request v2" in result.output
 
 
 def test_check_fails_with_file_and_path(tmp_path):
