@@ -197,20 +197,27 @@ def _store_and_send(message: outbox.Claimed, case_id, channel, recipient, templa
     """
     provider, provider_id = "stored", None
     if current_app.config.get("NOTIFY_API_KEY"):
-        provider, provider_id = "notify", _send_with_notify(channel, recipient, template_name, subject, body, message.id)
+        provider, provider_id = "notify", _send_with_notify(channel, recipient, template_name, subject, body, message.id,
+                                                            look_first=message.may_have_been_sent)
     # A plain INSERT: nothing reads the row back here, so the unit of work would only add cost.
     db.session.execute(_INSERT_NOTIFICATION, dict(
         outbox_id=message.id, case_id=case_id, channel=channel, recipient=recipient, template=template_name,
         subject=subject, body=body if stored_body is None else stored_body, provider=provider, provider_id=provider_id, created_at=utcnow()))
 
 
-def _send_with_notify(channel, recipient, template_name, subject, body, outbox_id) -> str:
+def _send_with_notify(channel, recipient, template_name, subject, body, outbox_id, look_first: bool = False) -> str:
     from notifications_python_client.notifications import NotificationsAPIClient
 
     client = NotificationsAPIClient(current_app.config["NOTIFY_API_KEY"], base_url=current_app.config["NOTIFY_BASE_URL"])
     template_id = current_app.config.get(f"NOTIFY_TEMPLATE_{channel.upper()}", "")
     personalisation = {"subject": subject, "body": body}
     reference = f"outbox-{outbox_id}"  # Notify's own record of which outbox row this was
+    if look_first:
+        # A retry, or a row a dead worker may have sent before its commit: Notify keeps the
+        # reference, so a message it already has is not sent a second time.
+        already = client.get_all_notifications(reference=reference).get("notifications") or []
+        if already:
+            return already[0].get("id")
     if channel == "sms":
         response = client.send_sms_notification(recipient, template_id, personalisation=personalisation, reference=reference)
     else:

@@ -132,6 +132,9 @@ class Claimed:
     kind: str
     payload: dict
     case_id: int | None
+    # Sent before, perhaps: a try failed, or the row waited past a first dispatch (a worker killed
+    # mid-send leaves no trace of its try). A sender with a provider-side record looks there first.
+    may_have_been_sent: bool = False
 
 
 _T = OutboxMessage.__table__
@@ -140,9 +143,11 @@ _T = OutboxMessage.__table__
 # the row is pending again for the retry; a second job for the row waits on the lock, then finds it
 # sent and gets no row back.
 _CLAIM = (text("UPDATE outbox SET status = 'sent', attempts = attempts + 1, delivered_at = :now, last_error = NULL"
-               " WHERE id = :id AND status = 'pending' RETURNING kind, payload, case_id")
+               " WHERE id = :id AND status = 'pending' RETURNING kind, payload, case_id, attempts, created_at")
           .bindparams(bindparam("now", type_=_T.c.delivered_at.type))
-          .columns(_T.c.kind, _T.c.payload, _T.c.case_id))
+          .columns(_T.c.kind, _T.c.payload, _T.c.case_id, _T.c.attempts, _T.c.created_at))
+# A row first dispatched longer ago than this may have been sent by a worker that died before its commit.
+FIRST_DISPATCH_SECONDS = 30
 
 
 def _claim(message_id: int) -> Claimed | None:
@@ -150,7 +155,10 @@ def _claim(message_id: int) -> Claimed | None:
     held = db.session.identity_map.get(identity_key(OutboxMessage, message_id))
     if held is not None:  # loaded earlier in this session: read it afresh next time, not as it was
         db.session.expire(held)
-    return None if row is None else Claimed(message_id, row.kind, row.payload, row.case_id)
+    if row is None:
+        return None
+    waited = (utcnow() - row.created_at).total_seconds() > FIRST_DISPATCH_SECONDS if row.created_at else False
+    return Claimed(message_id, row.kind, row.payload, row.case_id, may_have_been_sent=row.attempts > 1 or waited)
 
 
 def _claim_and_send(message_id: int) -> Claimed | None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from frontdoor import unit_of_work
@@ -34,19 +36,36 @@ SMS_TEMPLATE = str(uuid.uuid4())
 class FakeNotify:
     def __init__(self):
         self.requests: list[dict] = []
+        self.lookups: list[dict] = []
         self.fail = False
+        self.fail_after_accepting = False  # Notify took it, but the sender never heard (a worker killed)
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                request = {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+                outer.requests.append(request)
                 if outer.fail:
                     self._reply(500, {"status_code": 500, "errors": [{"error": "Exception", "message": "Internal server error"}]})
                     return
-                self._reply(201, {"id": str(uuid.uuid4()), "reference": body.get("reference"),
+                request["id"] = str(uuid.uuid4())
+                if outer.fail_after_accepting:
+                    self._reply(500, {"status_code": 500, "errors": [{"error": "Exception", "message": "Timed out"}]})
+                    return
+                self._reply(201, {"id": request["id"], "reference": body.get("reference"),
                                   "content": {"subject": "s", "body": "b", "from_email": "x@notify"},
                                   "uri": "http://notify/v2/notifications/x", "template": {"id": body["template_id"], "version": 1, "uri": "t"}})
+
+            def do_GET(self):  # noqa: N802  GET /v2/notifications?reference=...: what Notify already has
+                from urllib.parse import parse_qs, urlparse
+
+                query = parse_qs(urlparse(self.path).query)
+                outer.lookups.append(query)
+                wanted = query.get("reference", [None])[0]
+                found = [{"id": r["id"], "reference": r["body"].get("reference")} for r in outer.requests
+                         if r.get("id") and r["body"].get("reference") == wanted]
+                self._reply(200, {"notifications": found, "links": {}})
 
             def _reply(self, code, payload):
                 data = json.dumps(payload).encode()
@@ -145,3 +164,36 @@ def test_notify_failure_leaves_the_row_pending_and_a_retry_sends_once(notify, se
     assert len(notify.requests) == attempts + 1
     assert db.session.get(OutboxMessage, message.id).status == "sent"
     assert len(db.session.scalars(select(Notification).where(Notification.outbox_id == message.id)).all()) == 1
+
+
+def test_a_message_notify_already_has_is_not_sent_again(notify, session):
+    """A worker killed after Notify accepted an email but before its commit: the retry finds the
+    message by its reference and sends nothing more (issue 16, finding 13)."""
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    notify.fail_after_accepting = True
+    case = submit(definition("missed_bin"), answers_for(prop, f"twice-{uuid.uuid4().hex[:8]}@example.com"), "web", None,
+                  Actor.resident()).case
+    unit_of_work.commit()  # Notify accepted it; our side saw an error and left the row pending
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.case_id == case.id))
+    db.session.refresh(message)
+    assert message.status == "pending" and len(notify.requests) == 1
+    notify.fail_after_accepting = False
+    # The sweeper re-dispatches rows left pending for a minute or more.
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(minutes=2)):
+        assert message.id in outbox.pending_ids(older_than_seconds=60)
+        assert outbox.deliver(message.id) is True
+    db.session.commit()
+    assert len(notify.requests) == 1, "sent twice"
+    assert notify.lookups and notify.lookups[-1]["reference"] == [f"outbox-{message.id}"]
+    stored = db.session.scalar(select(Notification).where(Notification.outbox_id == message.id))
+    assert stored.provider_id == notify.requests[0]["id"]
+
+
+def test_a_first_delivery_does_not_look_up_first(notify, session):
+    factories.team("waste")
+    prop = property_collected_yesterday_evening()
+    submit(definition("missed_bin"), answers_for(prop, f"first-{uuid.uuid4().hex[:8]}@example.com"), "web", None,
+           Actor.resident())
+    unit_of_work.commit()
+    assert len(notify.requests) == 1 and notify.lookups == []
