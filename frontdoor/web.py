@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from frontdoor import unit_of_work
+from frontdoor.extensions import db
 from frontdoor.services import links
 
 log = logging.getLogger(__name__)

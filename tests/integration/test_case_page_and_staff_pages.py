@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import time_machine
 from markupsafe import Markup
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.services import case_work, outbox, slots
 from frontdoor.services.actors import Actor
@@ -62,7 +63,7 @@ def test_tasks_list_names_the_case_by_its_reference(client, login_as):
     login_as("caseworker", teams=("waste",))
     case = make_case("task@example.com")
     case_work.add_task(Actor.system(), "waste", "Check the bin store", date.today() + timedelta(days=3), case=case)
-    outbox.commit()
+    unit_of_work.commit()
     page = client.get("/staff/tasks").get_data(as_text=True)
     assert f'href="/staff/cases/{case.reference}">{case.reference}</a>' in page
 

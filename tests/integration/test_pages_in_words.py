@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import select
 
+from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Booking, Case, GardenSubscription
 from frontdoor.services import outbox
@@ -54,7 +55,7 @@ def test_resident_pages_show_words_not_ids(client, session):
     booking = db.session.scalar(select(Booking))
     account = register_and_verify(client, email="sam@example.com", name="Sam Resident")
     case = submit(definition("missed_bin"), answers_for(prop, "sam@example.com"), "web", None, Actor.resident()).case
-    outbox.commit()
+    unit_of_work.commit()
     bulky_case = db.session.get(Case, booking.case_id)
     ids = [prop.uprn] + [str(c.id) for c in prop.containers] + [str(account.customer_id)]
     ids = [i for i in ids if len(i) > 2]  # a one- or two-digit id also reads as a day or a count
