@@ -22,10 +22,18 @@ def fly_tipping_form(prop, secret, **extra):
     return {k: v for k, v in form.items() if v is not None}
 
 
+def _a_month_ago() -> str:
+    """A date the complaint rule accepts whatever day the suite runs (it refuses the future and over a year ago)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(ZoneInfo("Europe/London")).date() - timedelta(days=30)).isoformat()
+
+
 def complaint_form(secret, **extra):
     form = {"api_key": secret, "service_code": "complaint", "address_string": "1 Test Street",
             "attribute[service]": "council_tax", "attribute[what_happened]": "My bill went to my ex-partner",
-            "attribute[happened_on]": "2026-01-05", "attribute[outcome]": "An apology",
+            "attribute[happened_on]": _a_month_ago(), "attribute[outcome]": "An apology",
             "first_name": "Alice", "last_name": "Privacy", "email": EMAIL, "phone": PHONE}
     form.update(extra)
     return {k: v for k, v in form.items() if v is not None}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from frontdoor import unit_of_work
 from frontdoor.extensions import db
 from frontdoor.models import Case, Feedback
+from frontdoor.models.base import utcnow
 from frontdoor.services.actors import Actor
 from frontdoor.services.registry import definition
 from frontdoor.services.submissions import submit
@@ -180,7 +182,7 @@ def test_a_complainant_asks_for_stage_2_from_their_account(client, session):
     register_and_verify(client, mine)
     factories.team("complaints")
     case = submit(definition("complaint"), {"service": "council_tax", "what_happened": "Two bills for one month",
-                                            "happened_on": "2026-10-01", "outcome": "A refund",
+                                            "happened_on": (utcnow() - timedelta(days=30)).date().isoformat(), "outcome": "A refund",
                                             "full_name": "Pat Resident", "email": mine},
                   "web", None, Actor.resident()).case
     unit_of_work.commit()
