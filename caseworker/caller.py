@@ -11,7 +11,28 @@ from caseworker.routes import bp
 from frontdoor.auth import is_staff
 from frontdoor.extensions import db
 from frontdoor.models import Customer
+from frontdoor.metrics.definitions import CHANNEL_LABELS, OUTCOME_LABELS
 from frontdoor.services import audit, single_view
+from frontdoor.services.registry import definition as current_definition
+from frontdoor.services.workflow_versions import for_case
+
+
+@bp.app_template_global()
+def case_in_words(case) -> str:
+    """"Missed bin collection (Return scheduled)": the service and state as the definition names them."""
+    found = for_case(case)
+    state = found.states.get(case.state) if found else None
+    title = found.title if found else case.workflow_id.replace("_", " ")
+    return f"{title} ({state.label if state else case.state.replace('_', ' ')})"
+
+
+@bp.app_template_global()
+def contact_in_words(contact) -> str:
+    """"Phone, missed bin collection (Resolved at first contact)"."""
+    reason = "General enquiry" if contact.reason == "general_enquiry" else (
+        getattr(current_definition(contact.reason), "title", None) or contact.reason.replace("_", " "))
+    return (f"{CHANNEL_LABELS.get(contact.channel, contact.channel)}, {reason[:1].lower() + reason[1:]} "
+            f"({OUTCOME_LABELS.get(contact.outcome, contact.outcome)})")
 
 
 @bp.app_template_global()

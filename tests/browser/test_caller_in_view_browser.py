@@ -44,7 +44,7 @@ def test_advisor_attaches_an_anonymous_call_and_keeps_the_caller_in_view(page, l
     assert caller.is_visible()
     text = caller.inner_text()
     assert "Vulnerable" in text and case.reference in text and "£32.50 Bulky waste collection" in text
-    assert "general enquiry (resolved first contact)" in text
+    assert "general enquiry (Resolved at first contact)" in text
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=False)
 

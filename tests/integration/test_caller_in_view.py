@@ -54,8 +54,10 @@ def test_the_caller_stays_in_view_on_every_page_of_the_contact(client, login_as)
         panel = _panel(r.get_data(as_text=True))
         assert "On the line: Chloe Fraser" in panel and "Vulnerable" in panel and "Needs a call back" in panel, url
         assert case.reference in panel, url
-        assert "general enquiry (resolved first contact)" in panel, url
-        assert "£32.50 Bulky waste collection (success, £10.00 refunded)" in panel, url
+        assert f"{case.reference} Report a missed bin collection (" in panel, url  # the service's own title
+        assert "submitted)" not in panel and "(success" not in panel, url  # labels, not stored values
+        assert "general enquiry (Resolved at first contact)" in panel, url
+        assert "£32.50 Bulky waste collection (Paid, £10.00 refunded)" in panel, url
     reads = db.session.scalars(select(AuditLog).where(AuditLog.staff_id == user.id, AuditLog.what == "customer.caller_summary")).all()
     assert len(reads) >= len(pages) and all(r.customer_id == customer.id for r in reads)
 
