@@ -146,6 +146,15 @@ def committed(app):
 
 
 @pytest.fixture
+def inline_jobs(app):
+    """Deliver outbox rows inline, whatever the pass, so what was sent (an emailed link) can be read at once."""
+    previous = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = None
+    yield
+    app.config["REDIS_URL"] = previous
+
+
+@pytest.fixture
 def client(app, session):
     return app.test_client()
 

@@ -26,14 +26,6 @@ PASSWORD = "kettle river orange"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
 
-@pytest.fixture
-def inline_jobs(app):
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
-
-
 def stored_link(address: str, template: str) -> str:
     db.session.expire_all()
     note = db.session.scalar(select(Notification).where(Notification.recipient == address, Notification.template == template)

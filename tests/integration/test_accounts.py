@@ -31,13 +31,7 @@ def unique_emails():
         setattr(E, name, f"{name}-{tag}@example.com")
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(app):
-    """Deliver outbox rows inline, whatever the pass, so the emailed links can be read straight away."""
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
+pytestmark = pytest.mark.usefixtures("inline_jobs")  # deliver outbox rows inline, whatever the pass
 
 
 def count_accounts(*emails):

@@ -21,12 +21,7 @@ from tests.integration.account_helpers import register_and_verify
 from tests.integration.helpers import answers_for, property_collected_yesterday_evening
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(app):
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
+pytestmark = pytest.mark.usefixtures("inline_jobs")  # deliver outbox rows inline, whatever the pass
 
 
 def email(name="pat"):

@@ -14,12 +14,7 @@ from tests.integration.account_helpers import register
 from tests.integration.helpers import answers_for, property_collected_yesterday_evening
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(app):
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
+pytestmark = pytest.mark.usefixtures("inline_jobs")  # deliver outbox rows inline, whatever the pass
 
 
 def test_staff_see_stored_notifications_but_not_account_links(client, session, login_as):

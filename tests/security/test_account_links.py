@@ -15,12 +15,7 @@ from tests.conftest import post_form
 from tests.integration.account_helpers import last_link, register, register_and_verify
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(app):
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
+pytestmark = pytest.mark.usefixtures("inline_jobs")  # deliver outbox rows inline, whatever the pass
 
 
 def test_a_newer_reset_link_ends_the_older_one(client, session):

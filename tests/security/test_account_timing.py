@@ -17,12 +17,7 @@ from tests.conftest import post_form
 from tests.integration.account_helpers import register, register_and_verify
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(app):
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
+pytestmark = pytest.mark.usefixtures("inline_jobs")  # deliver outbox rows inline, whatever the pass
 
 
 @pytest.fixture

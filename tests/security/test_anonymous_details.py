@@ -18,12 +18,7 @@ ALICE = "alice.tracked@example.com"
 ATTACKER_PHONE = "07400 123456"
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(app):
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
+pytestmark = pytest.mark.usefixtures("inline_jobs")  # deliver outbox rows inline, whatever the pass
 
 
 def _alice_case():

@@ -19,12 +19,7 @@ from tests.integration.helpers import answers_for, property_collected_yesterday_
 EMAIL = "audited.person@example.com"
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(app):
-    previous = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = None
-    yield
-    app.config["REDIS_URL"] = previous
+pytestmark = pytest.mark.usefixtures("inline_jobs")  # deliver outbox rows inline, whatever the pass
 
 
 def _audit_rows(staff_id) -> int:
